@@ -3,11 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['services/**/*.test.ts', 'shared/**/*.test.ts', 'views/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Integration suites share one PostgreSQL/MariaDB database each; files run one at a time
-    // against them, so parallel files must use their own schemas or run serially.
-    fileParallelism: false,
+    // Each integration file makes its own scratch database, so files may run in parallel.
     reporters: ['default'],
   },
 });

@@ -1,0 +1,61 @@
+import type { Knex } from 'knex';
+
+// The one place where the three dialects' differences are smoothed over. Repositories call these
+// helpers instead of branching on the client themselves.
+
+export type Dialect = 'postgres' | 'mysql' | 'sqlite';
+
+export function dialectOf(db: Knex): Dialect {
+  const client = String(db.client.config.client);
+  if (client === 'pg' || client === 'postgres' || client === 'postgresql') return 'postgres';
+  if (client.startsWith('mysql')) return 'mysql';
+  return 'sqlite';
+}
+
+/** SQLite stores dates as epoch milliseconds; PostgreSQL and MySQL return Date. */
+export function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  if (typeof value === 'bigint') return new Date(Number(value));
+  if (typeof value === 'string') {
+    const n = Number(value);
+    if (value.trim() !== '' && Number.isFinite(n)) return new Date(n);
+    return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
+  }
+  throw new TypeError(`not a date: ${String(value)}`);
+}
+
+export function toDateOrNull(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value);
+}
+
+/** SQLite and MySQL return 0/1 for booleans. */
+export function toBool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't' || value === 'true';
+}
+
+/** COUNT(*) comes back as a string (pg bigint), a number, or a bigint. */
+export function toCount(value: unknown): number {
+  return Number(value ?? 0);
+}
+
+/** JSON is stored as text on every dialect, so one code path reads it. */
+export function toJson<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value !== 'string') return value as T;
+  return JSON.parse(value) as T;
+}
+
+export function fromJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** Whether an error is a unique-key violation, on any dialect. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number } | null;
+  return (
+    e?.code === '23505' || // PostgreSQL
+    e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || // MySQL/MariaDB
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
