@@ -1,0 +1,121 @@
+import type { Knex } from 'knex';
+import { isUniqueViolation, toCount, toJson } from '../dialect.js';
+import { newId } from '../ids.js';
+
+export type Ranking = string[][];
+
+/** The sealed pointer from a vote row to its ballot; present only when the voter set a passphrase. */
+export interface BallotLink {
+  kdf: { alg: 'argon2id'; memoryKiB: number; passes: number; parallelism: number };
+  salt: Buffer;
+  sealedBallot: Buffer;
+}
+
+export interface VoteRecord {
+  id: string;
+  electionId: string;
+  userId: string;
+  link: BallotLink | null;
+}
+
+export class AlreadyVotedError extends Error {
+  constructor() {
+    super('You have already voted in this election.');
+  }
+}
+
+export class VotesRepository {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Writes the vote row and the ballot in one transaction. The unique (election, user) key makes
+   * a second ballot impossible even when two submissions race.
+   */
+  async castVote(input: { electionId: string; userId: string; ballotId: string; ranking: Ranking; link: BallotLink | null }): Promise<void> {
+    try {
+      await this.db.transaction(async (trx) => {
+        await trx('votes').insert({
+          id: newId(),
+          election_id: input.electionId,
+          user_id: input.userId,
+          kdf: input.link ? JSON.stringify(input.link.kdf) : null,
+          salt: input.link?.salt ?? null,
+          sealed_ballot: input.link?.sealedBallot ?? null,
+        });
+        await trx('ballots').insert({ id: input.ballotId, election_id: input.electionId, ranking: JSON.stringify(input.ranking) });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AlreadyVotedError();
+      throw err;
+    }
+  }
+
+  async findVote(electionId: string, userId: string): Promise<VoteRecord | null> {
+    const row = await this.db('votes').where({ election_id: electionId, user_id: userId }).first();
+    if (!row) return null;
+    const link: BallotLink | null = row.sealed_ballot
+      ? { kdf: toJson(row.kdf, null as never), salt: Buffer.from(row.salt), sealedBallot: Buffer.from(row.sealed_ballot) }
+      : null;
+    return { id: String(row.id), electionId: String(row.election_id), userId: String(row.user_id), link };
+  }
+
+  async votedElectionIds(userId: string): Promise<Set<string>> {
+    const rows = await this.db('votes').where({ user_id: userId }).select('election_id');
+    return new Set(rows.map((r: { election_id: string }) => r.election_id));
+  }
+
+  async countVotes(electionId: string): Promise<number> {
+    const row = await this.db('votes').where({ election_id: electionId }).count({ n: '*' }).first();
+    return toCount(row?.n);
+  }
+
+  async countBallots(electionId: string): Promise<number> {
+    const row = await this.db('ballots').where({ election_id: electionId }).count({ n: '*' }).first();
+    return toCount(row?.n);
+  }
+
+  async findBallot(electionId: string, ballotId: string): Promise<Ranking | null> {
+    const row = await this.db('ballots').where({ election_id: electionId, id: ballotId }).first();
+    return row ? toJson<Ranking>(row.ranking, []) : null;
+  }
+
+  /** Deletes the ballot and the vote row together, so the voter may vote again. */
+  async revoke(electionId: string, userId: string, ballotId: string): Promise<boolean> {
+    return this.db.transaction(async (trx) => {
+      const ballots = await trx('ballots').where({ election_id: electionId, id: ballotId }).delete();
+      const votes = await trx('votes').where({ election_id: electionId, user_id: userId }).delete();
+      if (ballots !== 1 || votes !== 1) {
+        throw new Error('revoke found no matching ballot and vote; nothing was changed');
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Streams an election's rankings in pages ordered by the random ballot id, so memory stays flat
+   * however many ballots there are.
+   */
+  async *streamRankings(electionId: string, pageSize = 5000): AsyncGenerator<Ranking[]> {
+    let after = '';
+    for (;;) {
+      const rows = await this.db('ballots')
+        .where({ election_id: electionId })
+        .andWhere('id', '>', after)
+        .orderBy('id')
+        .limit(pageSize)
+        .select('id', 'ranking');
+      if (rows.length === 0) return;
+      yield rows.map((r: { ranking: string }) => JSON.parse(r.ranking) as Ranking);
+      after = rows[rows.length - 1].id;
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** `delete_after`: remove every voter-to-ballot link of an election. The ballots and vote rows stay. */
+  async deleteLinks(electionId: string): Promise<number> {
+    return this.db('votes')
+      .where({ election_id: electionId })
+      .whereNotNull('sealed_ballot')
+      .update({ kdf: null, salt: null, sealed_ballot: null });
+  }
+}

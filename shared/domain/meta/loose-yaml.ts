@@ -1,0 +1,118 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+// YAML is loaded with the failsafe schema, so every scalar stays the text the officer wrote:
+// `0777`, `1e3`, `no` and `249043822` remain strings (R11, R19). Types (dates, booleans, ints)
+// are then read by our own code, the same way whichever YAML 1.1/1.2 quirk produced them.
+
+/** A YAML value with strings as written; null for an empty or plain `~`/`null` scalar. */
+export type Loose = string | null | Loose[] | LooseMap;
+
+/** A mapping that remembers the line of each key, for problems that point at a field. */
+export class LooseMap extends Map<string, Loose> {
+  readonly keyLines = new Map<string, number>();
+}
+
+export interface YamlIssue {
+  line?: number;
+  message: string;
+}
+
+export interface LooseYaml {
+  /** undefined when the text has syntax errors; null for an empty document. */
+  value: Loose | undefined;
+  errors: YamlIssue[];
+  warnings: YamlIssue[];
+}
+
+const itemLines = new WeakMap<Loose[], number[]>();
+
+/** The 1-based line of a sequence item, when the list came from parseLooseYaml. */
+export function itemLine(list: Loose[], index: number): number | undefined {
+  return itemLines.get(list)?.[index];
+}
+
+const NULL_PLAIN = new Set(['', '~', 'null', 'Null', 'NULL']);
+// Aliases are expanded by us, so a "billion laughs" document must hit a budget instead of the heap.
+const NODE_BUDGET = 200_000;
+
+class BudgetExceeded extends Error {}
+
+export function parseLooseYaml(text: string): LooseYaml {
+  const lineCounter = new LineCounter();
+  const errors: YamlIssue[] = [];
+  const warnings: YamlIssue[] = [];
+  let doc: Document.Parsed;
+  try {
+    // uniqueKeys off: PyYAML lets the last duplicate win, and so do we (with a warning below).
+    doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: true });
+  } catch (err) {
+    return { value: undefined, errors: [{ message: `YAML could not be read: ${messageOf(err)}` }], warnings };
+  }
+  for (const e of doc.errors) errors.push(toIssue(e));
+  for (const w of doc.warnings) warnings.push(toIssue(w));
+  if (errors.length > 0) return { value: undefined, errors, warnings };
+
+  let budget = NODE_BUDGET;
+  const lineAt = (node: { range?: unknown } | null | undefined): number | undefined => {
+    const range = node?.range;
+    return Array.isArray(range) && typeof range[0] === 'number' ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  const convert = (node: unknown, depth: number): Loose => {
+    if (--budget < 0 || depth > 200) throw new BudgetExceeded();
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
+    if (isScalar(node)) {
+      const value = node.value === null || node.value === undefined ? '' : String(node.value);
+      return node.type === 'PLAIN' && NULL_PLAIN.has(value) ? null : value;
+    }
+    if (isMap(node)) {
+      const out = new LooseMap();
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null;
+        const key = isScalar(keyNode) ? String(keyNode.value ?? '') : keyNode === null ? '' : undefined;
+        const line = lineAt(keyNode as { range?: unknown } | null);
+        if (key === undefined) {
+          warnings.push({ line, message: 'a complex (non-text) key was ignored' });
+          continue;
+        }
+        if (out.has(key)) warnings.push({ line, message: `duplicate key "${key}": the last one wins` });
+        out.set(key, convert(pair.value, depth + 1));
+        if (line !== undefined) out.keyLines.set(key, line);
+      }
+      return out;
+    }
+    if (isSeq(node)) {
+      const list: Loose[] = [];
+      const lines: number[] = [];
+      for (const item of node.items) {
+        list.push(convert(item, depth + 1));
+        lines.push(lineAt(item as { range?: unknown } | null) ?? 0);
+      }
+      itemLines.set(list, lines);
+      return list;
+    }
+    return null;
+  };
+
+  try {
+    return { value: convert(doc.contents, 0), errors, warnings };
+  } catch (err) {
+    const message =
+      err instanceof BudgetExceeded
+        ? 'YAML is too deeply nested or expands too many aliases'
+        : `YAML could not be read: ${messageOf(err)}`;
+    return { value: undefined, errors: [{ message }], warnings };
+  }
+}
+
+function toIssue(e: { message: string; linePos?: [{ line: number; col: number }] | [{ line: number; col: number }, unknown] }): YamlIssue {
+  // yaml's pretty messages end with " at line N, column M:" and a source excerpt; keep the first sentence.
+  const first = e.message.split('\n')[0] ?? e.message;
+  const message = first.replace(/ at line \d+, column \d+:?$/, '');
+  const line = e.linePos?.[0]?.line;
+  return line === undefined ? { message } : { line, message };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
