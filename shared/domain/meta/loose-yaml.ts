@@ -32,7 +32,8 @@ export function itemLine(list: Loose[], index: number): number | undefined {
 }
 
 const NULL_PLAIN = new Set(['', '~', 'null', 'Null', 'NULL']);
-// Aliases are expanded by us, so a "billion laughs" document must hit a budget instead of the heap.
+// Each node is converted once and aliases share the result, so a "billion laughs" document stays
+// linear; the budget still bounds huge or deeply nested documents.
 const NODE_BUDGET = 200_000;
 
 class BudgetExceeded extends Error {}
@@ -57,10 +58,27 @@ export function parseLooseYaml(text: string): LooseYaml {
     const range = node?.range;
     return Array.isArray(range) && typeof range[0] === 'number' ? lineCounter.linePos(range[0]).line : undefined;
   };
+  const done = new Map<unknown, Loose>();
+  const inProgress = new Set<unknown>();
   const convert = (node: unknown, depth: number): Loose => {
     if (--budget < 0 || depth > 200) throw new BudgetExceeded();
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (done.has(target)) return done.get(target) ?? null;
+      if (inProgress.has(target)) {
+        warnings.push({ line: lineAt(node), message: `alias *${node.source} refers to itself; read as empty` });
+        return null;
+      }
+      return convert(target, depth + 1);
+    }
+    inProgress.add(node);
+    const value = convertNode(node, depth);
+    inProgress.delete(node);
+    done.set(node, value);
+    return value;
+  };
+  const convertNode = (node: unknown, depth: number): Loose => {
     if (isScalar(node)) {
       const value = node.value === null || node.value === undefined ? '' : String(node.value);
       return node.type === 'PLAIN' && NULL_PLAIN.has(value) ? null : value;
@@ -99,16 +117,25 @@ export function parseLooseYaml(text: string): LooseYaml {
   } catch (err) {
     const message =
       err instanceof BudgetExceeded
-        ? 'YAML is too deeply nested or expands too many aliases'
+        ? 'YAML is too large or too deeply nested'
         : `YAML could not be read: ${messageOf(err)}`;
     return { value: undefined, errors: [{ message }], warnings };
   }
 }
 
-function toIssue(e: { message: string; linePos?: [{ line: number; col: number }] | [{ line: number; col: number }, unknown] }): YamlIssue {
+// The mistakes officers really make, with the fix in their words.
+const HINTS: Record<string, string> = {
+  BAD_SCALAR_START: 'put the value in quotes',
+  BLOCK_AS_IMPLICIT_KEY: 'a value that contains ": " must be put in quotes',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  MULTIPLE_DOCS: 'remove the extra "---" line',
+};
+
+function toIssue(e: { code?: string; message: string; linePos?: [{ line: number; col: number }] | [{ line: number; col: number }, unknown] }): YamlIssue {
   // yaml's pretty messages end with " at line N, column M:" and a source excerpt; keep the first sentence.
   const first = e.message.split('\n')[0] ?? e.message;
-  const message = first.replace(/ at line \d+, column \d+:?$/, '');
+  const hint = e.code === undefined ? undefined : HINTS[e.code];
+  const message = first.replace(/ at line \d+, column \d+:?$/, '') + (hint ? ` (${hint})` : '');
   const line = e.linePos?.[0]?.line;
   return line === undefined ? { message } : { line, message };
 }
