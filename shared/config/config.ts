@@ -30,6 +30,8 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   redisUrl: string | null;
+  /** Prefix of every Redis key, so installations (or test runs) can share one Redis. */
+  redisPrefix: string;
   meta: {
     /** Clone URL or local path; null means the shipped demo repository is materialised. */
     repo: string | null;
@@ -58,6 +60,8 @@ export interface LoadOptions {
   services?: string;
   cwd?: string;
   cpus?: number;
+  /** For one-off commands (migrate, sync): skip the checks that only matter to long-running services. */
+  command?: boolean;
 }
 
 /** Validates the environment once and returns the whole configuration, or throws with every problem. */
@@ -83,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   if (devLogin && appEnv !== 'development') {
     problems.push(`DEV_LOGIN: the development login is allowed only with APP_ENV=development (APP_ENV is ${appEnv})`);
   }
-  if (appEnv === 'production') {
+  if (appEnv === 'production' && !options.command) {
     if (!e.APP_KEY) problems.push('APP_KEY: required in production (a random string of at least 32 characters)');
     else if (e.APP_KEY.length < 32) problems.push('APP_KEY: must be at least 32 characters long');
     if (services.includes('web') && (!e.GITHUB_CLIENT_ID || !e.GITHUB_CLIENT_SECRET)) {
@@ -93,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
       problems.push('META_REPO: required for the sync worker in production (clone URL or local path)');
     }
   }
-  if (!e.REDIS_URL && services.length < SERVICE_NAMES.length) {
+  if (!e.REDIS_URL && services.length < SERVICE_NAMES.length && !options.command) {
     problems.push(
       `SERVICES: without REDIS_URL the in-process queue needs web, sync-worker and tally-worker in one process ` +
         `(asked for ${services.join(',')}); set REDIS_URL to run them separately`,
@@ -117,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     dataDir,
     database,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
     meta: {
       repo: e.META_REPO ?? null,
       branch: e.META_BRANCH,

@@ -68,6 +68,7 @@ export const envSchema = z.object({
   DB_PATH: z.string().optional(),
   DB_POOL_MAX: int(1, 200).default(10),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ - only').default('urna'),
 
   META_REPO: z.string().optional(),
   META_BRANCH: z.string().default('main'),

@@ -59,7 +59,7 @@ export async function bootKernel(config: Config, plugins: ServicePlugin[], optio
     throw err;
   }
 
-  const queue = createQueue(urnaJobs, config.redisUrl, logger);
+  const queue = createQueue(urnaJobs, { url: config.redisUrl, prefix: config.redisPrefix }, logger);
   shutdown.add('queues', 'queue', () => queue.close());
   const checks: Record<string, Check> = { database: databaseCheck(db) };
   if (config.redisUrl) checks.redis = () => queue.ping();

@@ -5,6 +5,6 @@ import type { JobDefinitions } from './job-definitions.js';
 import type { JobQueue } from './job-queue.js';
 
 /** BullMQ when Redis is configured, otherwise the in-process adapter of the embedded default. */
-export function createQueue<D extends JobDefinitions>(definitions: D, redisUrl: string | null, logger: Logger): JobQueue<D> {
-  return redisUrl ? new BullmqQueue(definitions, logger, { redisUrl }) : new InProcessQueue(definitions, logger);
+export function createQueue<D extends JobDefinitions>(definitions: D, redis: { url: string | null; prefix: string }, logger: Logger): JobQueue<D> {
+  return redis.url ? new BullmqQueue(definitions, logger, { redisUrl: redis.url, prefix: redis.prefix }) : new InProcessQueue(definitions, logger);
 }
