@@ -17,7 +17,8 @@ export interface IndexIrvRound {
  * together and placed next from the bottom (a batch elimination instead of a tiebreak). If
  * all continuing candidates share one tally they are placed together. Rounds with a single
  * continuing candidate are not recorded. Under `unranked: 'last'` the unranked candidates form
- * an implicit last group, so a ballot reaches them before it is exhausted.
+ * an implicit last group, so a ballot reaches them before it is exhausted (a blank ballot
+ * stays blank).
  */
 export function instantRunoff(store: RankingStore, n: number, unranked: UnrankedRule): { ranking: number[][]; rounds: IndexIrvRound[] } {
   const continuing = new Uint8Array(n).fill(1);
@@ -80,7 +81,7 @@ function countRound(
         }
       }
     }
-    if (shares === 0 && unranked === 'last') {
+    if (shares === 0 && unranked === 'last' && end > offsets[b]) {
       for (let j = offsets[b]; j < end; j++) ranked[entries[j] & INDEX_MASK] = b + 1;
       for (let c = 0; c < n; c++) if (continuing[c] && ranked[c] !== b + 1) shares++;
       for (let c = 0; c < n; c++) if (continuing[c] && ranked[c] !== b + 1) tallies[c] += count / shares;
