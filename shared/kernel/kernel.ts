@@ -22,7 +22,8 @@ export interface Kernel {
   shutdown: Shutdown;
   /** The clock, injectable so tests can move time. */
   now(): Date;
-  readiness(): Promise<ReadinessReport>;
+  /** Runs the readiness checks (all, or only those named). */
+  readiness(only?: string[]): Promise<ReadinessReport>;
 }
 
 export interface ServicePlugin {
@@ -73,7 +74,7 @@ export async function bootKernel(config: Config, plugins: ServicePlugin[], optio
     processors: new ProcessorRegistry(urnaJobs),
     shutdown,
     now: options.now ?? (() => new Date()),
-    readiness: () => readiness(checks),
+    readiness: (only) => readiness(only ? Object.fromEntries(Object.entries(checks).filter(([n]) => only.includes(n))) : checks),
   };
 
   try {
