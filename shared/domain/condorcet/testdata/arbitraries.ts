@@ -21,7 +21,7 @@ function grouped(order: string[], ties: boolean[]): Ranking {
 
 export function arbRanking(candidates: string[], opts: { complete?: boolean; strict?: boolean } = {}): fc.Arbitrary<Ranking> {
   const order = opts.complete ? fc.shuffledSubarray(candidates, { minLength: candidates.length }) : fc.shuffledSubarray(candidates);
-  const ties = fc.array(fc.boolean({ noBias: false }), { minLength: candidates.length, maxLength: candidates.length });
+  const ties = fc.array(fc.boolean(), { minLength: candidates.length, maxLength: candidates.length });
   return fc.tuple(order, ties).map(([o, t]) => grouped(o, opts.strict ? t.map(() => false) : t));
 }
 
