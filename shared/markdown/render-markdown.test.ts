@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from './render-markdown.js';
+
+describe('renderMarkdown', () => {
+  it('renders markdown, shifting headings below the page title', () => {
+    const out = renderMarkdown('# Title\n\nSome *text* and `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |');
+    expect(out).toContain('<h2>Title</h2>');
+    expect(out).toContain('<em>text</em>');
+    expect(out).toContain('<code>code</code>');
+    expect(out).toContain('<table>');
+  });
+
+  it('removes scripts, event handlers, javascript: links and styles', () => {
+    const out = renderMarkdown('<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<p style="color:red" onclick="x()">p</p>\n\n<iframe src="https://e"></iframe>');
+    expect(out).not.toMatch(/script|onerror|onclick|javascript:|style=|iframe/i);
+  });
+
+  it('strips HTML comments, even unterminated ones', () => {
+    expect(renderMarkdown('a <!-- hidden --> b')).not.toContain('hidden');
+    expect(renderMarkdown('a\n\n<!-- hidden\n\nmore')).not.toContain('hidden');
+  });
+
+  it('renders inline code', () => {
+    expect(renderMarkdown('`x`')).toContain('<code>x</code>');
+  });
+
+  it('adds rel=noopener to links and drops protocol-relative ones', () => {
+    const out = renderMarkdown('[site](https://example.org) [evil](//evil.example)');
+    expect(out).toContain('<a href="https://example.org" rel="noopener noreferrer nofollow">site</a>');
+    expect(out).not.toContain('//evil.example');
+  });
+
+  it('keeps https images but not data: or javascript: ones', () => {
+    expect(renderMarkdown('![a](https://example.org/a.png)')).toContain('<img src="https://example.org/a.png" alt="a" />');
+    expect(renderMarkdown('![a](data:image/png;base64,AAAA)')).not.toContain('data:');
+  });
+
+  it('renders an empty string to an empty string', () => {
+    expect(renderMarkdown('')).toBe('');
+  });
+});
