@@ -2,6 +2,10 @@ import type { MetaFile, MetaTree } from './types.js';
 
 export const ELECTION_FILE = 'election.yaml';
 
+// The only files the parser reads inside an election directory (R3: everything else is ignored).
+const READ_FILES = new Set([ELECTION_FILE, 'voters.yaml', 'election_desc.md', 'results.md']);
+const CANDIDATE_NAME = /^candidate-.+\.md$/;
+
 /** One election directory with its direct children by file name. */
 export interface ElectionDir {
   path: string;
@@ -67,4 +71,25 @@ export function discoverElections(tree: MetaTree): Discovery {
   }
   const dirs = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { dirs, nested, keyClashes, hasRootElectionFile: byDir.get('')?.has(ELECTION_FILE) ?? false };
+}
+
+/**
+ * The subset of `paths` whose content the parser reads, so a caller holding a large repository
+ * (the git-backed sync worker) fetches only those blobs. A tree of just these paths parses to
+ * the same result as the full tree.
+ */
+export function metaPathsToRead(paths: Iterable<string>): string[] {
+  const all = [...paths];
+  const electionDirs = new Set<string>();
+  for (const raw of all) {
+    const path = normaliseTreePath(raw);
+    if (path?.endsWith(`/${ELECTION_FILE}`)) electionDirs.add(path.slice(0, -ELECTION_FILE.length - 1));
+  }
+  return all.filter((raw) => {
+    const path = normaliseTreePath(raw);
+    if (path === undefined) return false;
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    return slash > 0 && electionDirs.has(path.slice(0, slash)) && (READ_FILES.has(name) || CANDIDATE_NAME.test(name));
+  });
 }

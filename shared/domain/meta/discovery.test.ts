@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { electionYaml, errorsOf, parseElection, treeOf, VOTERS, warningsOf } from '../../../test/fixtures/meta/meta-tree-helpers.js';
+import { metaPathsToRead } from './discover.js';
 import { parseMetaTree } from './parse-meta-tree.js';
 
 describe('R1: election discovery', () => {
@@ -128,5 +129,29 @@ describe('R5: optional files', () => {
   it('reads election_desc.md and results.md as markdown text', () => {
     const { election } = parseElection({ 'election_desc.md': '# Vote\n\ntext\n', 'results.md': '## Winner\n' });
     expect(election).toMatchObject({ description: '# Vote\n\ntext\n', hasDescription: true, results: '## Winner\n', hasResults: true });
+  });
+});
+
+describe('metaPathsToRead', () => {
+  it('selects only the files the parser reads, and parsing just those gives the same result', () => {
+    const tree = treeOf({
+      'README.md': '# root',
+      'a/election.yaml': electionYaml(),
+      'a/voters.yaml': VOTERS,
+      'a/election_desc.md': '# A',
+      'a/results.md': 'won',
+      'a/candidate-x.md': '---\nname: X\nID: x\n---\n',
+      'a/candidate.png': 'binary',
+      'a/OWNERS': 'x',
+      'a/templates/candidate-y.md': '---\nID: y\n---\n',
+      'drafts/voters.yaml': VOTERS,
+      'election.yaml': electionYaml(),
+    });
+    const selected = metaPathsToRead(tree.keys());
+    expect(selected).toEqual(['a/election.yaml', 'a/voters.yaml', 'a/election_desc.md', 'a/results.md', 'a/candidate-x.md']);
+    const subset = treeOf(Object.fromEntries(selected.map((p) => [p, tree.get(p) ?? ''])));
+    const { problems: _fullProblems, ...full } = parseMetaTree(tree);
+    const { problems: _subsetProblems, ...fromSubset } = parseMetaTree(subset);
+    expect(fromSubset).toEqual(full);
   });
 });

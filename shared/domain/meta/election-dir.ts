@@ -16,12 +16,12 @@ const TEMPLATE_FILE = /^candidate-template\.md$/i;
  */
 export function parseElectionDir(dir: ElectionDir, sink: ProblemSink): ParsedElection | undefined {
   const at = (name: string): string => `${dir.path}/${name}`;
-  const readText = (name: string, missingIsError: boolean): string | undefined => {
+  const readText = (name: string, unreadableIsError: boolean): string | undefined => {
     const file = dir.files.get(name);
     if (file === undefined) return undefined;
     const decoded = decodeMetaFile(file);
     if (!decoded.ok) {
-      (missingIsError ? sink.error : sink.warning)(at(name), `could not be read: ${decoded.reason}`);
+      (unreadableIsError ? sink.error : sink.warning)(at(name), `could not be read: ${decoded.reason}`);
       return undefined;
     }
     if (decoded.lossy) sink.warning(at(name), 'is not valid UTF-8; unreadable bytes were replaced');

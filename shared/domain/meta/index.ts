@@ -12,6 +12,6 @@ export type {
 export { MAX_META_FILE_BYTES } from './types.js';
 export { parseMetaTree } from './parse-meta-tree.js';
 export { sortProblems } from './problems.js';
-export { electionKeyOf } from './discover.js';
+export { electionKeyOf, metaPathsToRead } from './discover.js';
 export { parseMetaDatetime } from './datetime.js';
 export { readMetaDir, type MetaDirReading } from './read-meta-dir.js';
