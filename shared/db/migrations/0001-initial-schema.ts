@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createTableClusteredByKey } from '../dialect.js';
 
 // The whole data model of DESIGN.md. Column types are chosen to behave the same on SQLite,
 // PostgreSQL and MariaDB: string ids, UTC datetimes with milliseconds, JSON stored as text.
@@ -88,8 +89,9 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['election_id', 'user_id']);
   });
 
-  // A ballot: random id, election, ranking. No user, no timestamp.
-  await knex.schema.createTable('ballots', (t) => {
+  // A ballot: random id, election, ranking. No user, no timestamp. Stored in id order, not in
+  // the order of voting.
+  await createTableClusteredByKey(knex, 'ballots', (t) => {
     t.string('id', ID).primary();
     t.string('election_id', ID).notNullable().references('elections.id').onDelete('CASCADE');
     t.text('ranking').notNullable(); // JSON string[][]: groups of tied candidate keys, best first

@@ -44,3 +44,17 @@ for (const target of databaseTargets()) {
     });
   });
 }
+
+describe.skipIf(!databaseTargets()[0].available)('ballot storage order on sqlite', () => {
+  it('keeps ballots in random-id order, not insertion order (no rowid)', async () => {
+    const t = await createTestDatabase('sqlite');
+    try {
+      await migrateLatest(t.db);
+      const sql = (await t.db.raw("select sql from sqlite_master where name = 'ballots'"))[0].sql as string;
+      expect(sql).toMatch(/without rowid$/i);
+      await expect(t.db.raw('select rowid from ballots')).rejects.toThrow(/rowid/);
+    } finally {
+      await t.drop();
+    }
+  });
+});
