@@ -59,3 +59,28 @@ export function isUniqueViolation(err: unknown): boolean {
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/**
+ * Adds a row lock (FOR UPDATE / FOR SHARE) on PostgreSQL and MySQL. SQLite has no row locks and
+ * needs none here: Urna opens it with a single connection, so transactions already run one at a time.
+ */
+export function withRowLock<Q extends Knex.QueryBuilder>(db: Knex, query: Q, mode: 'update' | 'share'): Q {
+  if (dialectOf(db) === 'sqlite') return query;
+  return (mode === 'update' ? query.forUpdate() : query.forShare()) as Q;
+}
+
+/**
+ * Creates a table stored in primary-key order. SQLite otherwise keeps rows in rowid (insertion)
+ * order, which for ballots would reveal the order of voting; WITHOUT ROWID clusters them by
+ * their random id instead. InnoDB already clusters by primary key; PostgreSQL has no such
+ * option (see SECURITY.md for what is done there).
+ */
+export async function createTableClusteredByKey(knex: Knex, name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
+  if (dialectOf(knex) !== 'sqlite') {
+    await knex.schema.createTable(name, build);
+    return;
+  }
+  const [create, ...rest] = knex.schema.createTable(name, build).toSQL();
+  await knex.raw(`${create.sql} without rowid`, create.bindings);
+  for (const statement of rest) await knex.raw(statement.sql, statement.bindings);
+}
