@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { normaliseLogin, type Candidate, type Election } from '../../domain/election/election.js';
-import { fromJson, toBool, toCount, toDate, toDateOrNull, toJson } from '../dialect.js';
+import { fromJson, toBool, toCount, toDate, toDateOrNull, toJson, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 /** What sync writes for one election: its fields, candidates and eligible voters, as of one commit. */
@@ -117,6 +117,15 @@ export class ElectionsRepository {
 
   async findById(id: string): Promise<Election | null> {
     const row = await this.db('elections').where({ id }).first();
+    return row ? toElection(row) : null;
+  }
+
+  /**
+   * Reads the election and locks its row until the caller's transaction ends. The tally takes this
+   * lock, and votes take a shared one, so no ballot can slip in between the count and the conclusion.
+   */
+  async lockForUpdate(id: string): Promise<Election | null> {
+    const row = await withRowLock(this.db, this.db('elections').where({ id }), 'update').first();
     return row ? toElection(row) : null;
   }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isUniqueViolation, toCount, toJson } from '../dialect.js';
+import { isUniqueViolation, toCount, toJson, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 export type Ranking = string[][];
@@ -24,6 +24,23 @@ export class AlreadyVotedError extends Error {
   }
 }
 
+/** The election's result is computed and stored: its ballots are final, whatever its dates say now. */
+export class ElectionConcludedError extends Error {
+  constructor() {
+    super('This election is concluded: its result is computed, so ballots can no longer be cast or revoked.');
+  }
+}
+
+/**
+ * Refuses a change to a concluded election. The shared row lock waits for a tally in progress
+ * (which holds the row for update from its count to its conclusion), so a vote either lands
+ * before the count or sees the conclusion; it is never silently left out of the result.
+ */
+async function assertNotConcluded(trx: Knex.Transaction, electionId: string): Promise<void> {
+  const row = await withRowLock(trx, trx('elections').where({ id: electionId }).select('concluded_at'), 'share').first();
+  if (row && row.concluded_at !== null && row.concluded_at !== undefined) throw new ElectionConcludedError();
+}
+
 export class VotesRepository {
   constructor(private readonly db: Knex) {}
 
@@ -34,6 +51,7 @@ export class VotesRepository {
   async castVote(input: { electionId: string; userId: string; ballotId: string; ranking: Ranking; link: BallotLink | null }): Promise<void> {
     try {
       await this.db.transaction(async (trx) => {
+        await assertNotConcluded(trx, input.electionId);
         await trx('votes').insert({
           id: newId(),
           election_id: input.electionId,
@@ -82,6 +100,7 @@ export class VotesRepository {
   /** Deletes the ballot and the vote row together, so the voter may vote again. */
   async revoke(electionId: string, userId: string, ballotId: string): Promise<boolean> {
     return this.db.transaction(async (trx) => {
+      await assertNotConcluded(trx, electionId);
       const ballots = await trx('ballots').where({ election_id: electionId, id: ballotId }).delete();
       const votes = await trx('votes').where({ election_id: electionId, user_id: userId }).delete();
       if (ballots !== 1 || votes !== 1) {
@@ -106,6 +125,26 @@ export class VotesRepository {
         .select('id', 'ranking');
       if (rows.length === 0) return;
       yield rows.map((r: { ranking: string }) => JSON.parse(r.ranking) as Ranking);
+      after = rows[rows.length - 1].id;
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /**
+   * Like streamRankings, but yields the stored JSON texts unparsed: the tally accumulator groups
+   * identical texts before parsing, which is much faster than parsing every ballot here.
+   */
+  async *streamRankingTexts(electionId: string, pageSize = 10_000): AsyncGenerator<string[]> {
+    let after = '';
+    for (;;) {
+      const rows: Array<{ id: string; ranking: string }> = await this.db('ballots')
+        .where({ election_id: electionId })
+        .andWhere('id', '>', after)
+        .orderBy('id')
+        .limit(pageSize)
+        .select('id', 'ranking');
+      if (rows.length === 0) return;
+      yield rows.map((r) => r.ranking);
       after = rows[rows.length - 1].id;
       if (rows.length < pageSize) return;
     }

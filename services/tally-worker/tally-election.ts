@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import { createRepositories } from '../../shared/db/repositories/index.js';
+import type { ElectionsRepository } from '../../shared/db/repositories/elections.repository.js';
+import type { TallyRunsRepository } from '../../shared/db/repositories/tally-runs.repository.js';
+import type { VotesRepository } from '../../shared/db/repositories/votes.repository.js';
+import { createTallyAccumulator, tallySummary, TallyInputError, type TallyResult, type UnrankedRule } from '../../shared/domain/condorcet/index.js';
+import { electionStatus } from '../../shared/domain/election/election.js';
+import { unrankedRuleFor } from '../../shared/domain/election/tally-rules.js';
+import type { Logger } from '../../shared/logging/logger.js';
+
+/** The repositories a tally uses inside its transaction. */
+export interface TallyTransactionRepos {
+  elections: Pick<ElectionsRepository, 'lockForUpdate' | 'listCandidates' | 'markConcluded'>;
+  votes: Pick<VotesRepository, 'streamRankingTexts' | 'deleteLinks'>;
+  tallyRuns: Pick<TallyRunsRepository, 'findById' | 'complete'>;
+}
+
+export interface TallyElectionPorts {
+  tallyRuns: Pick<TallyRunsRepository, 'findById' | 'markRunning' | 'fail'>;
+  /** Runs `work` in one database transaction, with repositories bound to it. */
+  transaction<T>(work: (tx: TallyTransactionRepos) => Promise<T>): Promise<T>;
+  now(): Date;
+  logger: Logger;
+  /** Fault injection for tests: runs inside the transaction after the count, before anything is stored. */
+  beforeStore?(runId: string): void | Promise<void>;
+}
+
+export type TallyOutcome = 'done' | 'already-finished' | 'missing' | 'failed';
+
+/** A run that must not be counted now; retrying would not help, so the run fails at once. */
+class TallyRefused extends Error {}
+
+/** A knex transaction as the narrow port, with every repository bound to it. */
+export function transactionPort(db: Knex) {
+  return <T>(work: (tx: ReturnType<typeof createRepositories>) => Promise<T>): Promise<T> =>
+    db.transaction((trx) => work(createRepositories(trx)));
+}
+
+/** The pure part: ballots (as stored JSON texts, in any order) → the result. */
+export async function countRankingTexts(
+  candidates: readonly string[],
+  unranked: UnrankedRule,
+  pages: AsyncIterable<readonly string[]>,
+  options: { method: string; winners: number },
+): Promise<TallyResult> {
+  const accumulator = createTallyAccumulator(candidates, unranked);
+  for await (const page of pages) for (const text of page) accumulator.addJson(text);
+  return tallySummary(accumulator.finish(), options);
+}
+
+/**
+ * Counts one tally run and, in the same transaction, stores its result, deletes the
+ * voter-to-ballot links when `delete_after` is set, and concludes the election. Safe to repeat:
+ * a finished run is left alone, and a retried or recovered run counts the same ballots the same way.
+ */
+export async function tallyElection(ports: TallyElectionPorts, runId: string): Promise<TallyOutcome> {
+  const log = ports.logger.child({ tallyRunId: runId });
+  const run = await ports.tallyRuns.findById(runId);
+  if (!run) {
+    log.warn('tally run not found (its election was deleted?); nothing to do');
+    return 'missing';
+  }
+  if (run.status === 'done' || run.status === 'failed') return 'already-finished';
+  await ports.tallyRuns.markRunning(runId, ports.now());
+  const started = Date.now();
+  try {
+    const outcome = await ports.transaction(async (tx) => {
+      // The lock makes concurrent attempts of this run, and votes, wait for this transaction.
+      const election = await tx.elections.lockForUpdate(run.electionId);
+      if (!election) throw new TallyRefused('the election no longer exists');
+      const current = await tx.tallyRuns.findById(runId);
+      if (!current || current.status === 'done') return 'already-finished' as const;
+      const now = ports.now();
+      if (electionStatus(election, now) !== 'closed') {
+        throw new TallyRefused(`voting is open again (it now ends ${election.endAt.toISOString()}); request the results after the close`);
+      }
+      const candidates = (await tx.elections.listCandidates(election.id)).map((c) => c.key);
+      const result = await countRankingTexts(candidates, unrankedRuleFor(election), tx.votes.streamRankingTexts(election.id),
+        { method: run.method, winners: election.noWinners });
+      await ports.beforeStore?.(runId);
+      if (!(await tx.tallyRuns.complete(runId, result, now))) return 'already-finished' as const;
+      const unlinked = election.deleteAfter ? await tx.votes.deleteLinks(election.id) : 0;
+      await tx.elections.markConcluded(election.id, now);
+      log.info({ electionId: election.id, method: result.method, ballots: result.ballots, unlinked, ms: Date.now() - started }, 'tally done');
+      return 'done' as const;
+    });
+    return outcome;
+  } catch (err) {
+    if (!(err instanceof TallyRefused || err instanceof TallyInputError)) throw err;
+    // Bad data or an open election: the same input would fail the same way on every retry.
+    log.warn({ err }, 'tally failed');
+    await ports.tallyRuns.fail(runId, err.message, ports.now());
+    return 'failed';
+  }
+}
