@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../../shared/db/migrate.js';
-import type { Repositories } from '../../../shared/db/repositories/index.js';
+import { createRepositories, type Repositories } from '../../../shared/db/repositories/index.js';
 import { ElectionConcludedError } from '../../../shared/db/repositories/votes.repository.js';
 import type { TallyResult } from '../../../shared/domain/condorcet/index.js';
 import { electionStatus } from '../../../shared/domain/election/election.js';
@@ -10,7 +10,7 @@ import { tallyElectionProcessor } from '../../../services/tally-worker/tally-ele
 import { tallyWorkerService } from '../../../services/tally-worker/tally-worker.service.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 import { silentLogger } from '../../support/silent-logger.js';
-import { waitFor } from '../../support/wait-for.js';
+import { sleep, waitFor } from '../../support/wait-for.js';
 import { HAND_PAIRWISE_IGNORED, closedElection, tallyKernel } from './tally-test-kit.js';
 
 const context = { jobId: 't', attempt: 1, maxAttempts: 3, logger: silentLogger };
@@ -213,6 +213,23 @@ for (const target of databaseTargets()) {
       await expect(repos.votes.revoke(e.id, voter!.id, `${e.key}-b1`)).rejects.toBeInstanceOf(ElectionConcludedError);
       expect(await repos.votes.countBallots(e.id)).toBe(11);
       await kernel.queue.close();
+    });
+    it('makes a vote that races the tally wait for the conclusion, then refuses it', async () => {
+      const e = await closedElection(repos, t.db);
+      const voter = await repos.users.upsertByLogin(`racer-${e.id}`, null);
+      let settled = false;
+      let outcome: Promise<unknown> = Promise.resolve();
+      await t.db.transaction(async (trx) => {
+        await createRepositories(trx).elections.lockForUpdate(e.id); // what the tally holds while it counts
+        outcome = repos.votes.castVote({ electionId: e.id, userId: voter.id, ballotId: `racer-${e.id}`, ranking: [['bob']], link: null })
+          .then(() => 'cast', (err: unknown) => err)
+          .finally(() => { settled = true; });
+        await sleep(300);
+        expect(settled).toBe(false);
+        await createRepositories(trx).elections.markConcluded(e.id, new Date());
+      });
+      expect(await outcome).toBeInstanceOf(ElectionConcludedError);
+      expect(await repos.votes.countBallots(e.id)).toBe(11);
     });
   });
 }
