@@ -84,3 +84,13 @@ export async function createTableClusteredByKey(knex: Knex, name: string, build:
   await knex.raw(`${create.sql} without rowid`, create.bindings);
   for (const statement of rest) await knex.raw(statement.sql, statement.bindings);
 }
+
+/** Whether a transaction lost a deadlock or a serialization conflict, and may simply be retried. */
+export function isRetryableConflict(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number } | null;
+  return (
+    e?.code === '40P01' || e?.code === '40001' || // PostgreSQL deadlock / serialization failure
+    e?.code === 'ER_LOCK_DEADLOCK' || e?.errno === 1213 || // MySQL/MariaDB
+    e?.code === 'SQLITE_BUSY'
+  );
+}

@@ -1,0 +1,127 @@
+import { isRetryableConflict } from '../../shared/db/dialect.js';
+import type { ElectionVersion } from '../../shared/db/repositories/elections.repository.js';
+import type { Repositories } from '../../shared/db/repositories/index.js';
+import { sortProblems } from '../../shared/domain/meta/index.js';
+import type { SyncProblem } from '../../shared/db/repositories/sync-runs.repository.js';
+import type { SyncAction, SyncPlan } from './sync-plan.js';
+
+export type SyncCounts = {
+  created: number;
+  updated: number;
+  unchanged: number;
+  archived: number;
+  broken: number;
+  restored: number;
+  /** Elections whose write failed (the run is then marked failed and retried). */
+  failed: number;
+};
+
+export function emptyCounts(): SyncCounts {
+  return { created: 0, updated: 0, unchanged: 0, archived: 0, broken: 0, restored: 0, failed: 0 };
+}
+
+interface ApplyPorts {
+  repos: Pick<Repositories, 'db' | 'elections' | 'votes'>;
+  now: () => Date;
+  concurrency: number;
+}
+
+export interface AppliedPlan {
+  counts: SyncCounts;
+  problems: SyncProblem[];
+  failed: string[];
+}
+
+/** Applies each election's action in its own transaction; one failure does not stop the others. */
+export async function applySyncPlan(plan: SyncPlan, ports: ApplyPorts): Promise<AppliedPlan> {
+  const counts = emptyCounts();
+  const problems = [...plan.problems];
+  const failed: string[] = [];
+  const pending = plan.actions.filter((a) => a.kind !== 'unchanged');
+  counts.unchanged = plan.actions.length - pending.length;
+
+  const worker = async (): Promise<void> => {
+    for (let action = pending.shift(); action; action = pending.shift()) {
+      try {
+        const extra = await applyOne(action, ports);
+        problems.push(...extra);
+        counts[countOf(action)] += 1;
+      } catch (err) {
+        const version = action.kind === 'create' || action.kind === 'update' ? action.version : null;
+        const key = version ? version.key : (action as { key: string }).key;
+        failed.push(key);
+        counts.failed += 1;
+        problems.push({ path: version?.path ?? '', level: 'error', electionKey: key, message: `the election could not be saved: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, ports.concurrency) }, worker));
+  return { counts, problems: sortProblems(problems) as SyncProblem[], failed: failed.sort() };
+}
+
+function countOf(action: SyncAction): keyof SyncCounts {
+  if (action.kind === 'create') return 'created';
+  if (action.kind === 'update') return action.restore ? 'restored' : 'updated';
+  if (action.kind === 'archive') return 'archived';
+  return action.kind;
+}
+
+/** Returns problems found while applying (a candidate change refused). */
+async function applyOne(action: SyncAction, { repos, now }: ApplyPorts): Promise<SyncProblem[]> {
+  const { db, elections } = repos;
+  switch (action.kind) {
+    case 'create':
+      await retryConflicts(() => db.transaction((trx) => elections.saveVersion(trx, action.version, { now: now() })));
+      return [];
+    case 'update': {
+      const refusal = await candidateChangeRefusal(action.version, repos);
+      const version = refusal ? { ...action.version, problems: [...action.version.problems, refusal] } : action.version;
+      await retryConflicts(() => db.transaction((trx) => elections.saveVersion(trx, version, { keepCandidates: refusal !== null, now: now() })));
+      return refusal ? [{ ...refusal, electionKey: version.key }] : [];
+    }
+    case 'broken':
+      if (action.stored) await elections.markBroken(action.key, action.problems, now());
+      return [];
+    case 'archive':
+      await elections.archive(action.key, now());
+      return [];
+    case 'unchanged':
+      return [];
+  }
+}
+
+/** Concurrent election writes can deadlock on MySQL's gap locks; the loser is rolled back whole and runs again. */
+async function retryConflicts<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || !isRetryableConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+    }
+  }
+}
+
+/**
+ * Ballots name candidates by key: once an election has ballots, adding, removing or renaming a
+ * candidate key would leave ballots that can no longer be counted, so the stored candidates stay
+ * and the officers are told. Names, bios, info and order may still change.
+ */
+async function candidateChangeRefusal(version: ElectionVersion, repos: ApplyPorts['repos']): Promise<ElectionVersion['problems'][number] | null> {
+  const existing = await repos.elections.findByKey(version.key);
+  if (!existing) return null;
+  const ballots = await repos.votes.countBallots(existing.id);
+  if (ballots === 0) return null;
+  const stored = new Set((await repos.elections.listCandidates(existing.id)).map((c) => c.key));
+  const wanted = new Set(version.candidates.map((c) => c.key));
+  const added = [...wanted].filter((k) => !stored.has(k));
+  const removed = [...stored].filter((k) => !wanted.has(k));
+  if (added.length === 0 && removed.length === 0) return null;
+  const change = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
+  return {
+    path: version.path,
+    level: 'error',
+    message: `the candidate list changed after ${ballots} ballot(s) were cast (${change}); the change is not applied, ` +
+      'because cast ballots could no longer be counted. Restore the candidate files; the other changes were applied.',
+  };
+}
