@@ -1,14 +1,75 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import { BallotSealer } from '../../shared/crypto/ballot-link.js';
 import type { Kernel } from '../../shared/kernel/kernel.js';
+import { MarkdownCache } from './markdown-cache.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { ballotRoutes } from './routes/ballot.routes.js';
+import { devLoginRoutes } from './routes/dev-login.routes.js';
+import { electionRoutes } from './routes/election.routes.js';
+import { electionsRoutes } from './routes/elections.routes.js';
+import { exceptionRoutes } from './routes/exception.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { loadStaticFiles, staticRoutes } from './routes/static.routes.js';
+import { voteRoutes } from './routes/vote.routes.js';
 import { webhookRoutes } from './routes/webhook.routes.js';
+import { sessionMiddleware } from './session/session-middleware.js';
+import { PassphraseLockout } from './voting/passphrase-lockout.js';
+import { DEFAULT_LIMITS, type WebAppOptions, type WebEnv } from './web-env.js';
 
-/** The web application: health, then the voter and officer pages, then error handling. */
-export async function createWebApp(kernel: Kernel): Promise<Express> {
+/**
+ * The web application, in order: machine endpoints (health, webhook: no session, own body
+ * handling), security headers and static files, then sessions, body parsing and CSRF for the
+ * pages, the page routes, and error pages with real status codes.
+ *
+ * Officer console routes (routes/admin*.routes.ts) take the same `env` and mount in the page
+ * section below, guarded by `...requireOfficer(env)` from middleware/auth.ts.
+ */
+export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   if (kernel.config.trustProxy) app.set('trust proxy', kernel.config.trustProxy);
   app.use(healthRoutes(kernel));
   app.use(webhookRoutes(kernel)); // before any body parser: it verifies the raw body's signature
+
+  const { config } = kernel;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { assets, files } = loadStaticFiles();
+  const env: WebEnv = {
+    kernel,
+    sealer: new BallotSealer(config.ballots.kdf, config.ballots.kdf.concurrency),
+    markdown: new MarkdownCache(),
+    assets,
+    limits,
+    lockout: new PassphraseLockout({ afterFailures: limits.lockoutAfterFailures, baseMs: limits.lockoutBaseMs }),
+  };
+  app.locals.urna = env;
+
+  app.use(securityHeaders(config));
+  app.use(staticRoutes(files));
+  app.use(sessionMiddleware(kernel));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
+  app.use(csrfProtection({ exemptPrefixes: ['/v1/webhooks/'] }));
+  app.use(cacheControl);
+
+  app.use(authRoutes(env));
+  if (config.devLogin) app.use(devLoginRoutes(env));
+  app.use(electionsRoutes(env));
+  app.use(electionRoutes(env));
+  app.use(voteRoutes(env));
+  app.use(ballotRoutes(env));
+  app.use(exceptionRoutes(env));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(kernel.logger));
   return app;
 }
+
+/** Pages for a signed-in user are personal: never stored by browsers or proxies. */
+const cacheControl: RequestHandler = (req, res, next) => {
+  res.set('Cache-Control', req.session?.user ? 'no-store' : 'no-cache');
+  res.vary('Cookie');
+  next();
+};

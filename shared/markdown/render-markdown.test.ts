@@ -10,6 +10,10 @@ describe('renderMarkdown', () => {
     expect(out).toContain('<table>');
   });
 
+  it('can start headings at h3 for markdown inside a section', () => {
+    expect(renderMarkdown('# A\n\n## B\n\n###### F', { topHeading: 3 })).toBe('<h3>A</h3>\n<h4>B</h4>\n<h6>F</h6>\n');
+  });
+
   it('removes scripts, event handlers, javascript: links and styles', () => {
     const out = renderMarkdown('<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<p style="color:red" onclick="x()">p</p>\n\n<iframe src="https://e"></iframe>');
     expect(out).not.toMatch(/script|onerror|onclick|javascript:|style=|iframe/i);

@@ -8,9 +8,9 @@ import type { SanitisedHtml } from '../web/html.js';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
-const OPTIONS: sanitizeHtml.IOptions = {
+const BASE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 's',
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 's',
     'ul', 'ol', 'li', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd', 'dl', 'dt', 'dd',
     'input',
   ],
@@ -28,16 +28,28 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   exclusiveFilter: (frame) => frame.tag === 'input' && (frame.attribs.type !== 'checkbox' || frame.attribs.disabled === undefined),
-  transformTags: {
-    // The page title is the only <h1>; markdown headings sit one level below it.
-    h1: 'h2', h2: 'h3', h3: 'h4', h4: 'h5', h5: 'h6',
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer nofollow' } }),
-  },
 };
 
+export type TopHeading = 2 | 3;
+
+// The page title is the only <h1>; a markdown "# Heading" becomes `top` (h2 on a page of its own,
+// h3 inside a section that already has an h2), and deeper levels follow, capped at h6.
+const OPTIONS: Record<TopHeading, sanitizeHtml.IOptions> = { 2: withHeadings(2), 3: withHeadings(3) };
+
+function withHeadings(top: TopHeading): sanitizeHtml.IOptions {
+  const headings = Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`h${n}`, `h${Math.min(6, n + top - 1)}`]));
+  return {
+    ...BASE,
+    transformTags: {
+      ...headings,
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer nofollow' } }),
+    },
+  };
+}
+
 /** Markdown from the meta repository → HTML safe to pass to `raw()`. HTML comments are dropped. */
-export function renderMarkdown(markdown: string): SanitisedHtml {
+export function renderMarkdown(markdown: string, options: { topHeading?: TopHeading } = {}): SanitisedHtml {
   const withoutComments = markdown.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
   const rendered = marked.parse(withoutComments) as string;
-  return sanitizeHtml(rendered, OPTIONS) as SanitisedHtml;
+  return sanitizeHtml(rendered, OPTIONS[options.topHeading ?? 2]) as SanitisedHtml;
 }

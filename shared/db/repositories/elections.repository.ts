@@ -143,6 +143,12 @@ export class ElectionsRepository {
     return Boolean(row);
   }
 
+  /** Ids of the elections whose voter list holds this login (any case): the voter's dashboard. */
+  async eligibleElectionIds(login: string): Promise<Set<string>> {
+    const rows = await this.db('eligible_voters').where({ login_lower: normaliseLogin(login) }).select('election_id');
+    return new Set(rows.map((r: { election_id: string }) => r.election_id));
+  }
+
   async countEligible(electionId: string): Promise<number> {
     const row = await this.db('eligible_voters').where({ election_id: electionId }).count({ n: '*' }).first();
     return toCount(row?.n);

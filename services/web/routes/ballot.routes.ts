@@ -1,0 +1,102 @@
+import { Router, type Request, type Response } from 'express';
+import { electionStatus, type Election } from '../../../shared/domain/election/election.js';
+import { electionPath } from '../../../views/components/election-bits.js';
+import { ballotPage, viewBallotFormPage } from '../../../views/pages/ballot.page.js';
+import { HttpError } from '../http-error.js';
+import { electionOf, loadElection, requireLogin, userOf } from '../middleware/auth.js';
+import { passphraseRateLimit } from '../middleware/rate-limits.js';
+import { flash, sendPage, seeOther } from '../render.js';
+import { assertOpen } from '../voting/voting-rules.js';
+import type { WebEnv } from '../web-env.js';
+import { bodyField } from './auth.routes.js';
+
+type Action = 'view' | 'revoke';
+
+/**
+ * View and revoke a ballot with its passphrase. Both are rate-limited per user and locked out
+ * after repeated wrong passphrases; a wrong passphrase changes nothing. Revoking needs voting to
+ * be open. Elekto's /vote/view and /vote/edit paths still answer.
+ */
+export function ballotRoutes(env: WebEnv): Router {
+  const router = Router();
+  const { repos } = env.kernel;
+  const guard = [requireLogin, loadElection(env)];
+  const limit = passphraseRateLimit(env.limits);
+
+  /** The ballot id behind the voter's link, or a page explaining why not (thrown). */
+  async function openBallot(req: Request, res: Response, action: Action): Promise<{ e: Election; ballotId: string }> {
+    const e = electionOf(res);
+    const user = userOf(req);
+    if (action === 'revoke') assertOpen(e, env.kernel.now());
+    const vote = await repos.votes.findVote(e.id, user.id);
+    const back = { href: electionPath(e.key), label: 'Back to the election' };
+    if (!vote) throw new HttpError(404, 'No ballot', 'You have not voted in this election.', { link: back });
+    if (!vote.link) {
+      throw new HttpError(409, 'This ballot cannot be opened', 'You voted without a passphrase (or the link was removed after the count), so nobody can view or change this ballot.', { link: back });
+    }
+    const lockKey = `${user.id}:${e.id}`;
+    const waitMs = env.lockout.remainingMs(lockKey);
+    if (waitMs > 0) {
+      const minutes = Math.ceil(waitMs / 60_000);
+      throw new HttpError(429, 'Too many wrong passphrases', `Wait ${minutes} minute${minutes === 1 ? '' : 's'} before trying again.`, { retryAfterSeconds: Math.ceil(waitMs / 1000), link: back });
+    }
+    const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
+    if (!passphrase) throw new FormError(422, 'Enter your passphrase.', e, action);
+    const ballotId = await env.sealer.open(passphrase, vote.link, { electionId: e.id, userId: user.id });
+    if (!ballotId) {
+      env.lockout.recordFailure(lockKey);
+      throw new FormError(403, 'That passphrase does not match your ballot. Nothing was changed.', e, action);
+    }
+    env.lockout.recordSuccess(lockKey);
+    return { e, ballotId };
+  }
+
+  function showForm(action: Action) {
+    return async (req: Request, res: Response) => {
+      const e = electionOf(res);
+      const vote = await repos.votes.findVote(e.id, userOf(req).id);
+      if (!vote?.link) return seeOther(res, electionPath(e.key));
+      sendPage(req, res, 200, (ctx) => viewBallotFormPage(ctx, { election: e, errors: [], action }));
+    };
+  }
+
+  router.get(['/app/elections/:key/view', '/app/elections/:key/vote/view'], ...guard, showForm('view'));
+  router.get(['/app/elections/:key/revoke', '/app/elections/:key/vote/edit'], ...guard, showForm('revoke'));
+
+  router.post(['/app/elections/:key/view', '/app/elections/:key/vote/view'], ...guard, limit, async (req, res) => {
+    try {
+      const { e, ballotId } = await openBallot(req, res, 'view');
+      const [ranking, candidates] = await Promise.all([repos.votes.findBallot(e.id, ballotId), repos.elections.listCandidates(e.id)]);
+      if (!ranking) throw new HttpError(404, 'Ballot not found', 'Your ballot could not be found.');
+      const canRevoke = electionStatus(e, env.kernel.now()) === 'open' && !e.archivedAt;
+      sendPage(req, res, 200, (ctx) => ballotPage(ctx, { election: e, candidates, ranking, canRevoke }));
+    } catch (err) {
+      renderFormError(req, res, err);
+    }
+  });
+
+  router.post(['/app/elections/:key/revoke', '/app/elections/:key/vote/edit'], ...guard, limit, async (req, res) => {
+    try {
+      const { e, ballotId } = await openBallot(req, res, 'revoke');
+      await repos.votes.revoke(e.id, userOf(req).id, ballotId);
+      flash(req, 'success', 'Your ballot was revoked. You can vote again until voting closes.');
+      seeOther(res, electionPath(e.key));
+    } catch (err) {
+      renderFormError(req, res, err);
+    }
+  });
+
+  return router;
+}
+
+/** A passphrase problem: shown on the passphrase form itself, with its status code. */
+class FormError extends Error {
+  constructor(readonly status: number, message: string, readonly election: Election, readonly action: Action) {
+    super(message);
+  }
+}
+
+function renderFormError(req: Request, res: Response, err: unknown): void {
+  if (!(err instanceof FormError)) throw err;
+  sendPage(req, res, err.status, (ctx) => viewBallotFormPage(ctx, { election: err.election, errors: [err.message], action: err.action }));
+}

@@ -1,0 +1,102 @@
+import { Router, type Request, type Response } from 'express';
+import { newId } from '../../../shared/db/ids.js';
+import { AlreadyVotedError } from '../../../shared/db/repositories/votes.repository.js';
+import { parseBallotForm, type Choices } from '../../../shared/domain/election/ballot-form.js';
+import type { Candidate, Election } from '../../../shared/domain/election/election.js';
+import { electionPath } from '../../../views/components/election-bits.js';
+import { confirmationPage } from '../../../views/pages/ballot.page.js';
+import { votePage } from '../../../views/pages/vote.page.js';
+import { voteReviewPage, type ReviewData } from '../../../views/pages/vote-review.page.js';
+import { electionOf, loadElection, requireLogin, userOf } from '../middleware/auth.js';
+import { sendPage, seeOther } from '../render.js';
+import { shuffled } from '../shuffle.js';
+import { alreadyVoted, assertMayVote, votingClosed } from '../voting/voting-rules.js';
+import type { WebEnv } from '../web-env.js';
+import { bodyField } from './auth.routes.js';
+
+const MAX_PASSPHRASE = 1024;
+
+/**
+ * GET vote → POST vote/review (server-side review, or back to editing) → POST vote (cast) →
+ * confirmation. The ballot travels in the form between the steps, never in the session.
+ */
+export function voteRoutes(env: WebEnv): Router {
+  const router = Router();
+  const { repos } = env.kernel;
+  const guard = [requireLogin, loadElection(env)];
+
+  async function ballotContext(req: Request, res: Response): Promise<{ e: Election; candidates: Candidate[] }> {
+    const e = electionOf(res);
+    await assertMayVote(env, e, userOf(req));
+    return { e, candidates: shuffled(await repos.elections.listCandidates(e.id)) };
+  }
+
+  function parse(req: Request, e: Election, candidates: Candidate[]) {
+    return parseBallotForm((req.body ?? {}) as Record<string, unknown>, { candidates: candidates.map((c) => c.key), allowNoOpinion: e.allowNoOpinion });
+  }
+
+  function showBallot(req: Request, res: Response, status: number, e: Election, candidates: Candidate[], choices: Choices, errors: string[]) {
+    sendPage(req, res, status, (ctx) => votePage(ctx, { election: e, candidates, choices, errors }));
+  }
+
+  router.get('/app/elections/:key/vote', ...guard, async (req, res) => {
+    const { e, candidates } = await ballotContext(req, res);
+    showBallot(req, res, 200, e, candidates, {}, []);
+  });
+
+  router.post('/app/elections/:key/vote/review', ...guard, async (req, res) => {
+    const { e, candidates } = await ballotContext(req, res);
+    const ballot = parse(req, e, candidates);
+    if (bodyField(req, 'action') === 'edit') return showBallot(req, res, 200, e, candidates, ballot.choices, []);
+    if (!ballot.ok) return showBallot(req, res, 422, e, candidates, ballot.choices, ballot.errors);
+    sendPage(req, res, 200, (ctx) => voteReviewPage(ctx, { election: e, candidates, choices: ballot.choices, ranking: ballot.ranking, errors: [] }));
+  });
+
+  router.post('/app/elections/:key/vote', ...guard, async (req, res) => {
+    const { e, candidates } = await ballotContext(req, res);
+    const user = userOf(req);
+    const ballot = parse(req, e, candidates);
+    if (!ballot.ok) return showBallot(req, res, 422, e, candidates, ballot.choices, ballot.errors);
+
+    const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
+    const confirm = (bodyField(req, 'passphrase_confirm') ?? '').normalize('NFC');
+    const fieldErrors = passphraseErrors(passphrase, confirm, env.kernel.config.ballots.minPasscodeLength);
+    if (fieldErrors) {
+      const review: ReviewData = { election: e, candidates, choices: ballot.choices, ranking: ballot.ranking, fieldErrors, errors: Object.values(fieldErrors) };
+      return sendPage(req, res, 422, (ctx) => voteReviewPage(ctx, review));
+    }
+
+    const ballotId = newId();
+    // No passphrase, no link: nothing ties this vote row to its ballot.
+    const link = passphrase ? await env.sealer.seal(passphrase, ballotId, { electionId: e.id, userId: user.id }) : null;
+    // The window was checked when the request arrived; a tally that concluded during the key
+    // derivation still closes the door.
+    const fresh = await repos.elections.findById(e.id);
+    if (!fresh || fresh.concludedAt || fresh.archivedAt) throw votingClosed(e);
+    try {
+      await repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId, ranking: ballot.ranking, link });
+    } catch (err) {
+      if (err instanceof AlreadyVotedError) throw alreadyVoted(e);
+      throw err;
+    }
+    seeOther(res, electionPath(e.key, '/confirmation'));
+  });
+
+  router.get('/app/elections/:key/confirmation', ...guard, async (req, res) => {
+    const e = electionOf(res);
+    const vote = await repos.votes.findVote(e.id, userOf(req).id);
+    if (!vote) return seeOther(res, electionPath(e.key));
+    sendPage(req, res, 200, (ctx) => confirmationPage(ctx, { election: e, withPassphrase: vote.link !== null }));
+  });
+
+  return router;
+}
+
+/** Empty passphrase: allowed (no link). Otherwise at least `min` characters, typed the same twice. */
+export function passphraseErrors(passphrase: string, confirm: string, min: number): ReviewData['fieldErrors'] | null {
+  if (passphrase !== confirm) return { passphraseConfirm: 'The two passphrases are not the same. Type the same passphrase in both boxes.' };
+  const length = [...passphrase].length;
+  if (length > 0 && length < min) return { passphrase: `Your passphrase is too short: use at least ${min} characters, or leave both boxes empty.` };
+  if (length > MAX_PASSPHRASE) return { passphrase: `Your passphrase is too long: use at most ${MAX_PASSPHRASE} characters.` };
+  return null;
+}

@@ -1,0 +1,39 @@
+import type { BallotSealer } from '../../shared/crypto/ballot-link.js';
+import type { Kernel } from '../../shared/kernel/kernel.js';
+import type { Assets } from '../../views/page-context.js';
+import type { MarkdownCache } from './markdown-cache.js';
+import type { PassphraseLockout } from './voting/passphrase-lockout.js';
+
+/** Limits that tests and benchmarks may loosen; production uses the defaults. */
+export interface WebLimits {
+  /** Login starts and OAuth callbacks per IP per window. */
+  loginPerWindow: number;
+  /** View/revoke attempts per user per window, whatever the outcome. */
+  passphrasePerWindow: number;
+  windowMs: number;
+  /** Consecutive wrong passphrases before the lockout starts, and its first length. */
+  lockoutAfterFailures: number;
+  lockoutBaseMs: number;
+}
+
+export const DEFAULT_LIMITS: WebLimits = {
+  loginPerWindow: 100,
+  passphrasePerWindow: 20,
+  windowMs: 15 * 60_000,
+  lockoutAfterFailures: 5,
+  lockoutBaseMs: 60_000,
+};
+
+export interface WebAppOptions {
+  limits?: Partial<WebLimits>;
+}
+
+/** What every route file receives: the kernel plus the web's own shared pieces. */
+export interface WebEnv {
+  kernel: Kernel;
+  sealer: BallotSealer;
+  markdown: MarkdownCache;
+  assets: Assets;
+  limits: WebLimits;
+  lockout: PassphraseLockout;
+}

@@ -1,0 +1,268 @@
+// The ranking widget. The server-rendered <select>s stay the real form fields; this script adds a
+// ranked list and a "no opinion" list with drag-and-drop (mouse and touch, via pointer events),
+// move/tie buttons, and announcements for screen readers, all kept in step with the selects.
+(function () {
+  'use strict';
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function init(root) {
+    var allowNone = root.getAttribute('data-allow-no-opinion') === 'true';
+    var original = root.querySelector('.ballot-items');
+    var items = Array.prototype.slice.call(original.children);
+    var byKey = {};
+    items.forEach(function (li) { byKey[li.getAttribute('data-key')] = li; });
+    var selectOf = function (key) { return byKey[key].querySelector('select'); };
+    var nameOf = function (key) { return byKey[key].getAttribute('data-name'); };
+    var groups = [];
+    var unranked = [];
+
+    var live = el('p', { 'class': 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    var help = el('p', { 'class': 'ballot-js-help', id: 'ballot-js-help' },
+      'Drag a candidate by its handle, or use its buttons: Up and Down move it, Tie gives it the same rank as the one above. You can also pick a number.');
+    var ranked = el('ol', { 'class': 'ranked-list', role: 'list', 'aria-labelledby': 'ranked-heading' });
+    var rest = el('ul', { 'class': 'unranked-list', role: 'list', 'aria-labelledby': 'unranked-heading' });
+    var rankedZone = el('div', { 'class': 'drop-zone ranked-zone' });
+    var restZone = el('div', { 'class': 'drop-zone unranked-zone' });
+    rankedZone.append(el('h2', { id: 'ranked-heading', 'class': 'zone-heading' }, 'Your ranking'),
+      el('p', { 'class': 'drop-hint' }, 'Nobody ranked yet. Drag candidates here, or press Rank.'), ranked);
+    restZone.append(el('h2', { id: 'unranked-heading', 'class': 'zone-heading' }, allowNone ? 'No opinion' : 'Not ranked yet'), rest);
+    original.replaceWith(help, rankedZone, restZone, live);
+    root.classList.add('ballot-enhanced');
+    items.forEach(addControls);
+    readSelects();
+    render();
+
+    function announce(text) {
+      live.textContent = '';
+      window.requestAnimationFrame(function () { live.textContent = text; });
+    }
+
+    function addControls(li) {
+      var key = li.getAttribute('data-key');
+      var name = nameOf(key);
+      var badge = el('span', { 'class': 'rank-badge', 'aria-hidden': 'true' });
+      var handle = el('button', { type: 'button', 'class': 'drag-handle', 'aria-label': 'Move ' + name + ' (drag, or use the arrow keys)', 'aria-describedby': 'ballot-js-help' }, '⠿');
+      var buttons = el('div', { 'class': 'move-buttons' });
+      [['up', 'Up', 'Move ' + name + ' up'], ['down', 'Down', 'Move ' + name + ' down'], ['tie', 'Tie', ''], ['toggle', '', '']]
+        .forEach(function (b) {
+          var btn = el('button', { type: 'button', 'class': 'small-button', 'data-action': b[0] }, b[1]);
+          if (b[2]) btn.setAttribute('aria-label', b[2]);
+          buttons.append(btn);
+        });
+      li.prepend(handle, badge);
+      li.append(buttons);
+      buttons.addEventListener('click', function (ev) {
+        var btn = ev.target.closest('button');
+        if (btn) act(key, btn.getAttribute('data-action'), btn);
+      });
+      handle.addEventListener('keydown', function (ev) {
+        if (ev.key === 'ArrowUp' || ev.key === 'ArrowDown') {
+          ev.preventDefault();
+          act(key, ev.key === 'ArrowUp' ? 'up' : 'down', handle);
+        }
+      });
+      li.querySelector('select').addEventListener('change', function () {
+        readSelects();
+        render();
+        var v = selectOf(key).value;
+        announce(name + ': ' + (/^\d+$/.test(v) ? 'rank ' + v : allowNone ? 'no opinion' : 'not ranked'));
+      });
+      handle.addEventListener('pointerdown', function (ev) { startDrag(ev, key, handle); });
+    }
+
+    // Selects → model. Numbers are taken as typed (no renumbering), so choosing 2 before 1 works.
+    function readSelects() {
+      var byRank = {};
+      unranked = [];
+      items.forEach(function (li) {
+        var key = li.getAttribute('data-key');
+        var v = selectOf(key).value;
+        if (/^\d+$/.test(v)) (byRank[v] = byRank[v] || []).push(key);
+        else unranked.push(key);
+      });
+      groups = Object.keys(byRank).map(Number).sort(function (a, b) { return a - b; }).map(function (r) { return byRank[r]; });
+    }
+
+    // Model → selects, numbered 1..k after a move made with the widget.
+    function writeSelects() {
+      groups.forEach(function (g, i) { g.forEach(function (k) { selectOf(k).value = String(i + 1); }); });
+      unranked.forEach(function (k) { selectOf(k).value = allowNone ? 'none' : ''; });
+    }
+
+    function render() {
+      groups.forEach(function (g, gi) {
+        g.forEach(function (key, i) {
+          var li = byKey[key];
+          ranked.append(li);
+          li.classList.toggle('is-tied', g.length > 1);
+          li.querySelector('.rank-badge').textContent = selectOf(key).value;
+          setButtons(li, key, gi, g.length > 1 && i > 0, true);
+        });
+      });
+      unranked.forEach(function (key) {
+        var li = byKey[key];
+        rest.append(li);
+        li.classList.remove('is-tied');
+        li.querySelector('.rank-badge').textContent = '–';
+        setButtons(li, key, -1, false, false);
+      });
+      rankedZone.classList.toggle('is-empty', groups.length === 0);
+      restZone.classList.toggle('is-empty', unranked.length === 0);
+    }
+
+    function setButtons(li, key, gi, tiedAbove, isRanked) {
+      var name = nameOf(key);
+      var q = function (a) { return li.querySelector('[data-action="' + a + '"]'); };
+      var inTie = isRanked && groups[gi].length > 1;
+      q('up').hidden = q('down').hidden = q('tie').hidden = !isRanked;
+      q('up').disabled = isRanked && gi === 0 && !inTie;
+      q('down').disabled = isRanked && gi === groups.length - 1 && !inTie;
+      q('tie').textContent = tiedAbove ? 'Untie' : 'Tie';
+      q('tie').setAttribute('aria-label', tiedAbove ? 'Untie ' + name : 'Tie ' + name + ' with the rank above');
+      q('tie').disabled = !tiedAbove && gi <= 0;
+      q('toggle').textContent = isRanked ? (allowNone ? 'No opinion' : 'Unrank') : 'Rank';
+      q('toggle').setAttribute('aria-label', isRanked ? (allowNone ? 'No opinion on ' + name : 'Unrank ' + name) : 'Rank ' + name);
+    }
+
+    function groupIndex(key) {
+      for (var i = 0; i < groups.length; i++) if (groups[i].indexOf(key) >= 0) return i;
+      return -1;
+    }
+
+    function take(key) {
+      var gi = groupIndex(key);
+      if (gi >= 0) {
+        groups[gi].splice(groups[gi].indexOf(key), 1);
+        if (groups[gi].length === 0) groups.splice(gi, 1);
+      } else unranked.splice(unranked.indexOf(key), 1);
+    }
+
+    function act(key, action, focusAfter) {
+      var gi = groupIndex(key);
+      var g = groups[gi];
+      if (action === 'toggle') {
+        take(key);
+        if (gi >= 0) unranked.push(key); else groups.push([key]);
+      } else if (action === 'tie') {
+        var tiedAbove = g.length > 1 && g.indexOf(key) > 0;
+        take(key);
+        if (tiedAbove) groups.splice(groupIndex(g[0]) + 1, 0, [key]);
+        else groups[gi - 1].push(key);
+      } else if (gi >= 0 && (action === 'up' || action === 'down')) {
+        var up = action === 'up';
+        if (g.length > 1) {
+          take(key);
+          groups.splice(up ? gi : gi + 1, 0, [key]);
+        } else {
+          var other = up ? gi - 1 : gi + 1;
+          if (other < 0 || other >= groups.length) return;
+          groups[gi] = groups[other];
+          groups[other] = g;
+        }
+      }
+      finish(key, focusAfter);
+    }
+
+    function finish(key, focusAfter) {
+      writeSelects();
+      render();
+      var gi = groupIndex(key);
+      var name = nameOf(key);
+      announce(gi < 0 ? name + ': ' + (allowNone ? 'no opinion' : 'not ranked')
+        : name + ': rank ' + (gi + 1) + (groups[gi].length > 1 ? ', tied with ' + groups[gi].filter(function (k) { return k !== key; }).map(nameOf).join(' and ') : '') + ' of ' + groups.length);
+      if (focusAfter) {
+        var target = focusAfter.disabled || focusAfter.hidden ? byKey[key].querySelector('.drag-handle') : focusAfter;
+        target.focus();
+      }
+    }
+
+    // Drag-and-drop with pointer events: the item follows the pointer, a placeholder shows where
+    // it will land. Dropping between two tied candidates joins their tie.
+    function startDrag(ev, key, handle) {
+      if (ev.button !== 0) return;
+      ev.preventDefault();
+      var li = byKey[key];
+      var rect = li.getBoundingClientRect();
+      var offset = ev.clientY - rect.top;
+      var placeholder = el('li', { 'class': 'drop-placeholder', 'aria-hidden': 'true' });
+      placeholder.style.height = rect.height + 'px';
+      li.after(placeholder);
+      li.classList.add('is-dragging');
+      li.style.width = rect.width + 'px';
+      li.style.top = rect.top + 'px';
+      li.style.left = rect.left + 'px';
+      handle.setPointerCapture(ev.pointerId);
+      var lastY = ev.clientY;
+      var scrolling = 0;
+
+      function place(y) {
+        var zone = y < restZone.getBoundingClientRect().top ? ranked : rest;
+        var siblings = Array.prototype.filter.call(zone.children, function (c) { return c !== li && c !== placeholder; });
+        var before = siblings.find(function (c) { var r = c.getBoundingClientRect(); return y < r.top + r.height / 2; });
+        zone.insertBefore(placeholder, before || null);
+      }
+      function move(e) {
+        lastY = e.clientY;
+        li.style.top = (e.clientY - offset) + 'px';
+        place(e.clientY);
+      }
+      function autoScroll() {
+        var edge = 60;
+        var dy = lastY < edge ? -12 : lastY > window.innerHeight - edge ? 12 : 0;
+        if (dy) { window.scrollBy(0, dy); place(lastY); }
+        scrolling = window.requestAnimationFrame(autoScroll);
+      }
+      function end(cancelled) {
+        window.cancelAnimationFrame(scrolling);
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', up);
+        handle.removeEventListener('pointercancel', cancel);
+        document.removeEventListener('keydown', escape);
+        li.classList.remove('is-dragging');
+        li.style.width = li.style.top = li.style.left = '';
+        if (!cancelled) drop(key, placeholder);
+        placeholder.remove();
+        if (cancelled) render();
+        handle.focus();
+      }
+      function up() { end(false); }
+      function cancel() { end(true); }
+      function escape(e) { if (e.key === 'Escape') end(true); }
+      handle.addEventListener('pointermove', move);
+      handle.addEventListener('pointerup', up);
+      handle.addEventListener('pointercancel', cancel);
+      document.addEventListener('keydown', escape);
+      scrolling = window.requestAnimationFrame(autoScroll);
+    }
+
+    function drop(key, placeholder) {
+      // The dragged item is still in the list (lifted out visually), so step over it.
+      var neighbour = function (node, dir) {
+        while (node && (node === byKey[key] || !node.getAttribute('data-key'))) node = node[dir];
+        return node ? node.getAttribute('data-key') : null;
+      };
+      var prev = neighbour(placeholder.previousElementSibling, 'previousElementSibling');
+      var next = neighbour(placeholder.nextElementSibling, 'nextElementSibling');
+      var inRanked = placeholder.parentNode === ranked;
+      take(key);
+      if (!inRanked) {
+        unranked.push(key);
+      } else {
+        var pg = prev ? groupIndex(prev) : -1;
+        var ng = next ? groupIndex(next) : -1;
+        if (pg >= 0 && pg === ng) groups[pg].push(key);
+        else if (ng >= 0) groups.splice(ng, 0, [key]);
+        else groups.push([key]);
+      }
+      finish(key, null);
+    }
+  }
+
+  document.querySelectorAll('[data-ballot]').forEach(init);
+})();
