@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { normaliseLogin, type Candidate, type Election } from '../../domain/election/election.js';
-import { fromJson, toBool, toCount, toDate, toDateOrNull, toJson, withRowLock } from '../dialect.js';
+import { fromJson, insertRows, toBool, toCount, toDate, toDateOrNull, toJson, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 /** What sync writes for one election: its fields, candidates and eligible voters, as of one commit. */
@@ -176,13 +176,13 @@ export class ElectionsRepository {
       const rows = v.candidates.map((c, position) => ({
         id: newId(), election_id: id, candidate_key: c.key, name: c.name, file: c.file, info: fromJson(c.info), bio: c.bio, position,
       }));
-      if (rows.length) await trx.batchInsert('candidates', rows, 200);
+      await insertRows(trx, 'candidates', rows);
     }
 
     await trx('eligible_voters').where({ election_id: id }).delete();
     const voters = new Map(v.voters.map((login) => [normaliseLogin(login), login.trim()]));
     const voterRows = [...voters].filter(([lower]) => lower).map(([login_lower, login]) => ({ election_id: id, login_lower, login }));
-    if (voterRows.length) await trx.batchInsert('eligible_voters', voterRows, 500);
+    await insertRows(trx, 'eligible_voters', voterRows);
 
     return toElection((await trx('elections').where({ id }).first())!);
   }
