@@ -5,6 +5,7 @@ import { MarkdownCache } from './markdown-cache.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { ballotRoutes } from './routes/ballot.routes.js';
 import { devLoginRoutes } from './routes/dev-login.routes.js';
@@ -61,6 +62,7 @@ export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}):
   app.use(voteRoutes(env));
   app.use(ballotRoutes(env));
   app.use(exceptionRoutes(env));
+  app.use(adminRoutes(env));
 
   app.use(notFoundHandler);
   app.use(errorHandler(kernel.logger));

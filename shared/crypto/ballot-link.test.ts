@@ -25,6 +25,11 @@ describe('BallotSealer', () => {
     expect(await sealer.open('correct horse', { ...link, sealedBallot: Buffer.alloc(3) }, ctx)).toBeNull();
   });
 
+  it('stores only the KDF parameters, whatever else the config object carries', async () => {
+    const fromConfig = new BallotSealer({ memoryKiB: 8192, passes: 1, parallelism: 1, concurrency: 4 } as never, 1);
+    expect((await fromConfig.seal('pw-pw-pw', 'b', ctx)).kdf).toEqual({ alg: 'argon2id', memoryKiB: 8192, passes: 1, parallelism: 1 });
+  });
+
   it('uses a fresh salt and nonce every time', async () => {
     const a = await sealer.seal('pw-pw-pw', 'b', ctx);
     const b = await sealer.seal('pw-pw-pw', 'b', ctx);

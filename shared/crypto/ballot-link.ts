@@ -22,7 +22,11 @@ const VERSION = 1;
 export class BallotSealer {
   private readonly gate: Semaphore;
 
-  constructor(private readonly params: KdfParams, concurrency: number) {
+  private readonly params: KdfParams;
+
+  constructor(params: KdfParams, concurrency: number) {
+    // Only the KDF's own parameters are stored with each link (config also carries `concurrency`).
+    this.params = { memoryKiB: params.memoryKiB, passes: params.passes, parallelism: params.parallelism };
     this.gate = new Semaphore(concurrency);
   }
 

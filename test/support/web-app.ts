@@ -7,6 +7,7 @@ import { migrateLatest } from '../../shared/db/migrate.js';
 import type { ElectionVersion } from '../../shared/db/repositories/elections.repository.js';
 import type { Election } from '../../shared/domain/election/election.js';
 import { bootKernel, type Kernel } from '../../shared/kernel/kernel.js';
+import type { Logger } from '../../shared/logging/logger.js';
 import { createWebApp } from '../../services/web/app.js';
 import type { WebLimits } from '../../services/web/web-env.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
@@ -40,6 +41,8 @@ export interface TestWebAppOptions {
   /** Extra environment (e.g. MIN_PASSCODE_LENGTH); APP_ENV=development turns on DEV_LOGIN. */
   env?: Record<string, string>;
   limits?: Partial<WebLimits>;
+  /** Defaults to a silent logger. */
+  logger?: Logger;
 }
 
 /** The real app over a scratch database, listening on loopback, with a fake GitHub beside it. */
@@ -72,7 +75,7 @@ export async function startTestWebApp(options: TestWebAppOptions = {}): Promise<
     set(at: Date) { clock.offsetMs = at.getTime() - Date.now(); },
     reset() { clock.offsetMs = 0; },
   };
-  const kernel = await bootKernel(config, [], { logger: silentLogger, now: () => new Date(Date.now() + clock.offsetMs) });
+  const kernel = await bootKernel(config, [], { logger: options.logger ?? silentLogger, now: () => new Date(Date.now() + clock.offsetMs) });
   const app = await createWebApp(kernel, { limits: options.limits });
   server.on('request', app);
 

@@ -11,6 +11,7 @@ describe('parseBallotForm', () => {
   it.each<[string, Record<string, unknown>, string[][]]>([
     ['a strict order', { alice: '2', bob: '1', carol: '3' }, [['bob'], ['alice'], ['carol']]],
     ['ties as equal numbers', { alice: '1', bob: '1', carol: '2' }, [['alice', 'bob'], ['carol']]],
+    ['ties sorted by key, whatever the field order', { carol: '1', bob: '2', alice: '1' }, [['alice', 'carol'], ['bob']]],
     ['No opinion left out', { alice: 'none', bob: '1', carol: '3' }, [['bob'], ['carol']]],
     ['unranked as No opinion', { alice: '', bob: '2', carol: '' }, [['bob']]],
     ['gaps in the numbers', { alice: '3', bob: '1', carol: 'none' }, [['bob'], ['alice']]],

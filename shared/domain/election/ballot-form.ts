@@ -76,14 +76,17 @@ export function parseBallotForm(body: Record<string, unknown>, rules: BallotRule
   return { ok: true, ranking: choicesToRanking(choices), choices };
 }
 
-/** Groups ranked candidates by their number, best first; ties keep the order the keys came in. */
+/**
+ * Groups ranked candidates by their number, best first. Keys inside a tie are sorted, so a stored
+ * ballot does not carry the random order the form happened to show.
+ */
 export function choicesToRanking(choices: Choices): Ranking {
   const byRank = new Map<number, string[]>();
   for (const [key, choice] of Object.entries(choices)) {
     if (typeof choice !== 'number') continue;
     byRank.set(choice, [...(byRank.get(choice) ?? []), key]);
   }
-  return [...byRank.entries()].sort((a, b) => a[0] - b[0]).map(([, keys]) => keys);
+  return [...byRank.entries()].sort((a, b) => a[0] - b[0]).map(([, keys]) => keys.sort());
 }
 
 /** The form's values for a stored ranking: group i is rank i+1; candidates not in it are No opinion. */
