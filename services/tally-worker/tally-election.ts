@@ -44,8 +44,25 @@ export async function countRankingTexts(
   options: { method: string; winners: number },
 ): Promise<TallyResult> {
   const accumulator = createTallyAccumulator(candidates, unranked);
-  for await (const page of pages) for (const text of page) accumulator.addJson(text);
+  for await (const page of readAhead(pages)) for (const text of page) accumulator.addJson(text);
   return tallySummary(accumulator.finish(), options);
+}
+
+/** Asks for the next page before the caller works on this one, so the database and the count overlap. */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const pages = source[Symbol.asyncIterator]();
+  let next = pages.next();
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.done) return;
+      next = pages.next();
+      next.catch(() => undefined); // a failure is seen at the next await, not as an unhandled rejection
+      yield page.value;
+    }
+  } finally {
+    await pages.return?.();
+  }
 }
 
 /**
