@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../../shared/db/migrate.js';
 import { createRepositories, type Repositories } from '../../../shared/db/repositories/index.js';
+import type { TallyRun } from '../../../shared/db/repositories/tally-runs.repository.js';
 import { ElectionConcludedError } from '../../../shared/db/repositories/votes.repository.js';
 import type { TallyResult } from '../../../shared/domain/condorcet/index.js';
 import { electionStatus } from '../../../shared/domain/election/election.js';
@@ -36,11 +37,12 @@ for (const target of databaseTargets()) {
       return kernel;
     }
 
-    async function doneRun(runId: string) {
-      return waitFor(async () => {
-        const run = await repos.tallyRuns.findById<TallyResult>(runId);
-        return run?.status === 'done' || run?.status === 'failed' ? run : null;
+    async function doneRun(runId: string): Promise<TallyRun<TallyResult>> {
+      const run = await waitFor(async () => {
+        const found = await repos.tallyRuns.findById<TallyResult>(runId);
+        return found?.status === 'done' || found?.status === 'failed' ? found : null;
       });
+      return run!;
     }
 
     async function doneRunsOf(electionId: string): Promise<number> {
