@@ -26,10 +26,11 @@ function outcomeText(a: string, b: string, forA: number, forB: number): string {
  */
 export function pairwiseMatrix(pairwise: PairTable, order: readonly string[], names: ReadonlyMap<string, string>): Html {
   const name = (k: string) => names.get(k) ?? k;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="pairwise-caption">
-<table class="pairwise">
-<caption id="pairwise-caption">Head-to-head counts: each cell is the number of voters who ranked the row's candidate above the column's.
-Green cells are pairs the row candidate wins (darker: by more), red cells pairs it loses, grey ties.</caption>
+  return html`<p class="hint" id="pairwise-legend">Each cell is the number of voters who ranked the row's candidate above the column's.
+Green (and bold) cells are pairs the row candidate wins, darker by a wider margin; red cells are pairs it loses; grey cells are ties.</p>
+<div class="table-scroll" tabindex="0" role="region" aria-labelledby="pairwise-caption">
+<table class="pairwise" aria-describedby="pairwise-legend">
+<caption id="pairwise-caption">Head-to-head counts, row candidate over column candidate</caption>
 <thead><tr><td></td>${order.map((c) => html`<th scope="col">${name(c)}</th>`)}</tr></thead>
 <tbody>
 ${order.map((row) => html`<tr><th scope="row">${name(row)}</th>${order.map((col) => {
