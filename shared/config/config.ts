@@ -69,12 +69,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v.trim() !== ''),
   );
-  const parsed = envSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  let parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    // Report each invalid variable, then check the rest without them so that problems between
+    // variables are listed in the same run.
+    const invalid = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+    problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    parsed = envSchema.safeParse(Object.fromEntries(Object.entries(cleaned).filter(([k]) => !invalid.has(k))));
+    if (!parsed.success) throw new ConfigError(problems);
   }
   const e = parsed.data;
-  const problems: string[] = [];
   const cwd = options.cwd ?? process.cwd();
   const dataDir = resolve(cwd, 'data');
   const embedded = !e.DATABASE_URL && !e.DB_CONNECTION;
