@@ -47,16 +47,14 @@ export function createTallyAccumulator(
   if (unranked !== 'ignored' && unranked !== 'last') throw new TallyInputError(`unranked must be 'ignored' or 'last', not '${String(unranked)}'`);
   const n = candidates.length;
   const maxCached = options.maxCachedKeys ?? DEFAULT_MAX_CACHED_KEYS;
-  const store = createRankingStoreBuilder();
-  const byKey = new Map<string, number>();
+  const store = createRankingStoreBuilder(maxCached);
   const byJson = new Map<string, number>();
   const scratch = new Uint16Array(n);
   const seen = new Uint32Array(n);
-  // One-character strings per encoded entry, so a key costs no allocation beyond itself.
-  const plainChar = Array.from({ length: n }, (_, i) => String.fromCharCode(i));
-  const startChar = Array.from({ length: n }, (_, i) => String.fromCharCode(i | GROUP_START));
   let stamp = 0;
   let total = 0;
+  let scratchLength = 0;
+  const checkScratch = (): void => checkNoDuplicates(scratchLength);
   let finished = false;
 
   /** Encodes into `scratch` (tie groups sorted, so A=B and B=A share a key); returns the length. */
@@ -79,15 +77,6 @@ export function createTallyAccumulator(
     return len;
   }
 
-  function keyOf(len: number): string {
-    let key = '';
-    for (let k = 0; k < len; k++) {
-      const v = scratch[k];
-      key += v & GROUP_START ? startChar[v & INDEX_MASK] : plainChar[v];
-    }
-    return key;
-  }
-
   function checkNoDuplicates(len: number): void {
     stamp += 1;
     for (let k = 0; k < len; k++) {
@@ -99,16 +88,9 @@ export function createTallyAccumulator(
 
   /** Store id for the ranking now in `scratch`, counting `count` ballots. */
   function record(len: number, count: number): number {
-    const key = keyOf(len);
-    const known = byKey.get(key);
-    if (known !== undefined) {
-      store.addCount(known, count);
-      return known;
-    }
-    checkNoDuplicates(len);
-    const id = store.push(scratch, len, count);
-    if (byKey.size + byJson.size < maxCached) byKey.set(key, id);
-    return id;
+    // Only a ranking not stored yet can hold a duplicate: stored ones were checked then.
+    scratchLength = len;
+    return store.record(scratch, len, count, checkScratch);
   }
 
   function checkOpen(count: number): void {
@@ -135,7 +117,7 @@ export function createTallyAccumulator(
           throw new TallyInputError('ranking is not valid JSON');
         }
         const id = record(encode(ranking), count);
-        if (byKey.size + byJson.size < maxCached) byJson.set(json, id);
+        if (byJson.size < maxCached) byJson.set(json, id);
       }
       total += count;
     },
@@ -143,7 +125,6 @@ export function createTallyAccumulator(
       if (finished) throw new Error('tally accumulator already finished');
       finished = true;
       const rankings = store.view();
-      byKey.clear();
       byJson.clear();
       return { candidates: [...candidates], unranked, ballots: total, pairwise: buildPairwiseMatrix(rankings, n, unranked), rankings };
     },
