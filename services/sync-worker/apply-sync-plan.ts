@@ -28,35 +28,71 @@ interface ApplyPorts {
 
 export interface AppliedPlan {
   counts: SyncCounts;
+  /** The plan's problems plus those found while applying (refused candidate changes, failed writes). */
   problems: SyncProblem[];
   failed: string[];
 }
 
-/** Applies each election's action in its own transaction; one failure does not stop the others. */
+/** Applies a whole plan; see SyncApplier. */
 export async function applySyncPlan(plan: SyncPlan, ports: ApplyPorts): Promise<AppliedPlan> {
-  const counts = emptyCounts();
-  const problems = [...plan.problems];
-  const failed: string[] = [];
-  const pending = plan.actions.filter((a) => a.kind !== 'unchanged');
-  counts.unchanged = plan.actions.length - pending.length;
+  const applier = new SyncApplier(ports);
+  applier.add(plan.actions);
+  return applier.done(plan.problems);
+}
 
-  const worker = async (): Promise<void> => {
-    for (let action = pending.shift(); action; action = pending.shift()) {
-      try {
-        const extra = await applyOne(action, ports);
-        problems.push(...extra);
-        counts[countOf(action)] += 1;
-      } catch (err) {
-        const version = action.kind === 'create' || action.kind === 'update' ? action.version : null;
-        const key = version ? version.key : (action as { key: string }).key;
-        failed.push(key);
-        counts.failed += 1;
-        problems.push({ path: version?.path ?? '', level: 'error', electionKey: key, message: `the election could not be saved: ${err instanceof Error ? err.message : String(err)}` });
-      }
+/**
+ * Applies actions as they are added, a few at a time, each election in its own transaction; one
+ * failure does not stop the others. Actions may be added while earlier ones run (sync adds each
+ * parsed chunk at once, so writing overlaps parsing).
+ */
+export class SyncApplier {
+  private readonly counts = emptyCounts();
+  private readonly problems: SyncProblem[] = [];
+  private readonly failed: string[] = [];
+  private readonly queue: SyncAction[] = [];
+  private running = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly ports: ApplyPorts) {}
+
+  add(actions: readonly SyncAction[]): void {
+    for (const action of actions) {
+      if (action.kind === 'unchanged') this.counts.unchanged += 1;
+      else this.queue.push(action);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, ports.concurrency) }, worker));
-  return { counts, problems: sortProblems(problems) as SyncProblem[], failed: failed.sort() };
+    this.pump();
+  }
+
+  /** Waits for every added action; `problems` are the plan's own, returned with those found here. */
+  async done(problems: readonly SyncProblem[]): Promise<AppliedPlan> {
+    if (this.running > 0 || this.queue.length > 0) await new Promise<void>((r) => this.waiters.push(r));
+    return { counts: { ...this.counts }, problems: sortProblems([...problems, ...this.problems]) as SyncProblem[], failed: [...this.failed].sort() };
+  }
+
+  private pump(): void {
+    while (this.running < Math.max(1, this.ports.concurrency) && this.queue.length > 0) {
+      const action = this.queue.shift()!;
+      this.running += 1;
+      void this.run(action).finally(() => {
+        this.running -= 1;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) for (const wake of this.waiters.splice(0)) wake();
+      });
+    }
+  }
+
+  private async run(action: SyncAction): Promise<void> {
+    try {
+      this.problems.push(...(await applyOne(action, this.ports)));
+      this.counts[countOf(action)] += 1;
+    } catch (err) {
+      const version = action.kind === 'create' || action.kind === 'update' ? action.version : null;
+      const key = version ? version.key : (action as { key: string }).key;
+      this.failed.push(key);
+      this.counts.failed += 1;
+      this.problems.push({ path: version?.path ?? '', level: 'error', electionKey: key, message: `the election could not be saved: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
 }
 
 function countOf(action: SyncAction): keyof SyncCounts {

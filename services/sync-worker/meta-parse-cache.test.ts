@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMetaTree, type MetaFile } from '../../shared/domain/meta/index.js';
-import { MetaParseCache } from './meta-parse-cache.js';
+import { parseMetaTree, sortProblems, type MetaFile, type MetaProblem } from '../../shared/domain/meta/index.js';
+import { MetaParseCache, type ParsedChunk } from './meta-parse-cache.js';
 import type { MetaTreeEntry } from './meta-source.js';
 
 // The cache must be invisible: whatever changed since the last parse, its result equals a full
@@ -77,8 +77,19 @@ describe('MetaParseCache', () => {
         for (const round of rounds) {
           for (const e of round) apply(files, e);
           const { entries, read } = snapshot(files);
-          const { parsedKeys: _parsed, ...result } = await cache.parse(entries, read);
-          expect(result).toEqual(fullParse(files));
+          const chunks: ParsedChunk[] = [];
+          let rootProblems: MetaProblem[] = [];
+          const { parsedKeys: _parsed, ...result } = await cache.parse(entries, read, {
+            chunkSize: 2,
+            onChunk: (chunk, context) => { chunks.push(chunk); rootProblems = context.rootProblems; },
+          });
+          const full = fullParse(files);
+          expect(result).toEqual(full);
+          // The chunks, handed out while parsing, hold the same elections and problems.
+          const byKey = <T extends { key: string }>(xs: T[]) => [...xs].sort((a, b) => (a.key < b.key ? -1 : 1));
+          expect(byKey(chunks.flatMap((c) => c.elections))).toEqual(full.elections);
+          expect(byKey(chunks.flatMap((c) => c.brokenElections))).toEqual(full.brokenElections);
+          expect(sortProblems([...rootProblems, ...chunks.flatMap((c) => c.problems)])).toEqual(full.problems);
         }
       }),
       { numRuns: 150 },

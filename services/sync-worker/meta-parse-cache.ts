@@ -36,15 +36,36 @@ interface GroupParse {
 
 export type BlobReader = (ids: string[]) => Promise<Map<string, Uint8Array>>;
 
+/** Elections parsed (or taken from the cache) together; every problem carries one of their keys. */
+export interface ParsedChunk {
+  elections: ParsedElection[];
+  brokenElections: BrokenElection[];
+  problems: MetaProblem[];
+}
+
+/** Known before the first chunk: every election directory, and the problems of no single parse. */
+export interface ParseContext {
+  dirs: Array<{ key: string; path: string }>;
+  /** Discovery problems (root election.yaml, key clashes) and reader problems (submodules), without a key. */
+  rootProblems: MetaProblem[];
+}
+
 export interface CachedParse extends MetaParseResult {
   /** How many election keys were parsed this time (the others came from the cache). */
   parsedKeys: number;
 }
 
+export interface ParseOptions {
+  /** Called with the cached elections, then after each parsed chunk, so writing can start before parsing ends. */
+  onChunk?: (chunk: ParsedChunk, context: ParseContext) => void;
+  /** Election keys parsed per chunk; between chunks the event loop runs (web requests, database replies). */
+  chunkSize?: number;
+}
+
 export class MetaParseCache {
   private groups = new Map<string, GroupParse>();
 
-  async parse(entries: readonly MetaTreeEntry[], read: BlobReader): Promise<CachedParse> {
+  async parse(entries: readonly MetaTreeEntry[], read: BlobReader, options: ParseOptions = {}): Promise<CachedParse> {
     const readerProblems: MetaProblem[] = [];
     const byDir = new Map<string, Map<string, MetaTreeEntry>>();
     for (const entry of entries) {
@@ -60,50 +81,65 @@ export class MetaParseCache {
     }
 
     const groups = electionGroups(byDir);
+    const keys = new Set(groups.map((g) => g.key));
     const changed = groups.filter((g) => this.groups.get(g.key)?.signature !== g.signature);
-    const changedDirs = new Set(changed.flatMap((g) => g.dirs));
-    const wanted = [...changedDirs].flatMap((dir) => [...byDir.get(dir)!.values()].filter(isReadable).map((e) => e.id));
+    const wanted = changed.flatMap((g) => g.dirs).flatMap((dir) => [...byDir.get(dir)!.values()].filter(isReadable).map((e) => e.id));
     const blobs = await read(wanted);
 
-    const tree = new Map<string, MetaFile>();
-    if (byDir.get('')?.has(ELECTION_FILE)) tree.set(ELECTION_FILE, PLACEHOLDER);
-    for (const group of groups) {
-      for (const dir of group.dirs) {
-        if (!changedDirs.has(dir)) {
-          tree.set(`${dir}/${ELECTION_FILE}`, PLACEHOLDER);
-          continue;
+    // Parses the given groups in full and every other election as a placeholder.
+    const parseGroups = (full: ReadonlySet<string>) => {
+      const tree = new Map<string, MetaFile>();
+      if (byDir.get('')?.has(ELECTION_FILE)) tree.set(ELECTION_FILE, PLACEHOLDER);
+      for (const group of groups) {
+        for (const dir of group.dirs) {
+          if (!full.has(group.key)) tree.set(`${dir}/${ELECTION_FILE}`, PLACEHOLDER);
+          else for (const [name, entry] of byDir.get(dir)!) tree.set(`${dir}/${name}`, toMetaFile(entry, blobs));
         }
-        for (const [name, entry] of byDir.get(dir)!) tree.set(`${dir}/${name}`, toMetaFile(entry, blobs));
       }
-    }
-    const partial = parseMetaTree(tree);
+      return parseMetaTree(tree);
+    };
+    const skeleton = parseGroups(new Set());
+    const context: ParseContext = {
+      dirs: groups.flatMap((g) => g.dirs.map((path) => ({ key: g.key, path }))),
+      rootProblems: [...skeleton.problems.filter((p) => p.electionKey === undefined || !keys.has(p.electionKey)), ...readerProblems],
+    };
 
+    const changedKeys = new Set(changed.map((g) => g.key));
     const next = new Map<string, GroupParse>();
-    for (const group of groups) {
-      const cached = this.groups.get(group.key);
-      if (cached && cached.signature === group.signature) {
-        next.set(group.key, cached);
-        continue;
-      }
-      next.set(group.key, {
-        signature: group.signature,
-        elections: partial.elections.filter((e) => e.key === group.key),
-        broken: partial.brokenElections.filter((b) => b.key === group.key),
-        problems: partial.problems.filter((p) => p.electionKey === group.key),
-      });
-    }
-    this.groups = next;
+    for (const g of groups) if (!changedKeys.has(g.key)) next.set(g.key, this.groups.get(g.key)!);
+    options.onChunk?.(chunkOf([...next.values()]), context);
 
-    const parsed = [...next.values()];
-    const keys = new Set(groups.map((g) => g.key));
-    const rootProblems = partial.problems.filter((p) => p.electionKey === undefined || !keys.has(p.electionKey));
+    const size = Math.max(1, options.chunkSize ?? 10);
+    for (let start = 0; start < changed.length; start += size) {
+      if (start > 0) await new Promise((r) => setImmediate(r));
+      const part = changed.slice(start, start + size);
+      const partial = parseGroups(new Set(part.map((g) => g.key)));
+      const parsed = part.map((group) => {
+        const result: GroupParse = {
+          signature: group.signature,
+          elections: partial.elections.filter((e) => e.key === group.key),
+          broken: partial.brokenElections.filter((b) => b.key === group.key),
+          problems: partial.problems.filter((p) => p.electionKey === group.key),
+        };
+        next.set(group.key, result);
+        return result;
+      });
+      options.onChunk?.(chunkOf(parsed), context);
+    }
+    this.groups = new Map(groups.map((g) => [g.key, next.get(g.key)!]));
+
+    const all = [...this.groups.values()];
     return {
-      elections: parsed.flatMap((g) => g.elections),
-      brokenElections: parsed.flatMap((g) => g.broken),
-      problems: sortProblems([...rootProblems, ...parsed.flatMap((g) => g.problems), ...readerProblems]),
+      elections: all.flatMap((g) => g.elections),
+      brokenElections: all.flatMap((g) => g.broken),
+      problems: sortProblems([...context.rootProblems, ...all.flatMap((g) => g.problems)]),
       parsedKeys: changed.length,
     };
   }
+}
+
+function chunkOf(groups: GroupParse[]): ParsedChunk {
+  return { elections: groups.flatMap((g) => g.elections), brokenElections: groups.flatMap((g) => g.broken), problems: groups.flatMap((g) => g.problems) };
 }
 
 /** Election directories grouped by key (two directories may share one: a key clash), sorted by key. */

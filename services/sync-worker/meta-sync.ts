@@ -5,10 +5,10 @@
 import type { Repositories } from '../../shared/db/repositories/index.js';
 import type { SyncProblem } from '../../shared/db/repositories/sync-runs.repository.js';
 import type { Logger } from '../../shared/logging/logger.js';
-import { applySyncPlan, emptyCounts, type SyncCounts } from './apply-sync-plan.js';
-import { MetaParseCache } from './meta-parse-cache.js';
+import { emptyCounts, SyncApplier, type SyncCounts } from './apply-sync-plan.js';
+import { MetaParseCache, type ParseContext } from './meta-parse-cache.js';
 import type { MetaSource } from './meta-source.js';
-import { planSync } from './sync-plan.js';
+import { attributeProblems, planArchives, planElections } from './sync-plan.js';
 
 export interface MetaSyncPorts {
   repos: Pick<Repositories, 'db' | 'elections' | 'votes' | 'syncRuns'>;
@@ -55,9 +55,18 @@ export function createMetaSync(ports: MetaSyncPorts): MetaSync {
 
       const entries = await source.list(commit);
       if (!entries) throw new Error(`the elections root (ELECTION_DIR) does not exist at commit ${commit}`);
-      const parse = await cache.parse(entries, (ids) => source.read(ids));
-      const plan = planSync(parse, await repos.elections.fingerprints(), commit);
-      const applied = await applySyncPlan(plan, { repos, now, concurrency: ports.concurrency ?? 1 });
+      // Each parsed chunk is planned and handed to the applier at once: writing overlaps parsing.
+      const stored = await repos.elections.fingerprints();
+      const applier = new SyncApplier({ repos, now, concurrency: ports.concurrency ?? 1 });
+      let dirs: ParseContext['dirs'] = [];
+      const parse = await cache.parse(entries, (ids) => source.read(ids), {
+        onChunk: (chunk, context) => {
+          dirs = context.dirs;
+          applier.add(planElections(chunk, attributeProblems([...chunk.problems, ...context.rootProblems], context.dirs), stored, commit!));
+        },
+      });
+      applier.add(planArchives(new Set(dirs.map((d) => d.key)), stored));
+      const applied = await applier.done(attributeProblems(parse.problems, dirs));
 
       const failedKeys = applied.failed;
       const status = failedKeys.length ? 'failed' : 'done';

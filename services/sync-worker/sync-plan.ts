@@ -2,7 +2,7 @@
 // decide what happens to each election. No IO; the orchestration applies the plan.
 import type { ElectionVersion } from '../../shared/db/repositories/elections.repository.js';
 import type { SyncProblem } from '../../shared/db/repositories/sync-runs.repository.js';
-import { electionKeyOf, type MetaParseResult, type MetaProblem, type ParsedElection } from '../../shared/domain/meta/index.js';
+import { electionKeyOf, sortProblems, type MetaParseResult, type MetaProblem, type ParsedElection } from '../../shared/domain/meta/index.js';
 import { electionFingerprint, type ElectionProblem } from './election-fingerprint.js';
 
 export interface StoredElection {
@@ -29,10 +29,26 @@ export interface SyncPlan {
 
 export function planSync(parse: MetaParseResult, stored: ReadonlyMap<string, StoredElection>, commit: string): SyncPlan {
   const problems = attributeProblems(parse.problems, [...parse.elections, ...parse.brokenElections]);
-  const own = (key: string): ElectionProblem[] => problems.filter((p) => p.electionKey === key).map(withoutKey);
+  const present = new Set([...parse.elections, ...parse.brokenElections].map((e) => e.key));
+  return { actions: [...planElections(parse, problems, stored, commit), ...planArchives(present, stored)], problems };
+}
+
+/**
+ * The actions for some parsed elections (all of them, or one chunk). `problems` may hold other
+ * elections' problems too; each election takes those with its key.
+ */
+export function planElections(
+  parse: Pick<MetaParseResult, 'elections' | 'brokenElections'>,
+  problems: readonly SyncProblem[],
+  stored: ReadonlyMap<string, StoredElection>,
+  commit: string,
+): SyncAction[] {
+  const byKey = new Map<string, SyncProblem[]>();
+  for (const p of problems) if (p.electionKey !== undefined) byKey.set(p.electionKey, [...(byKey.get(p.electionKey) ?? []), p]);
+  // A canonical order, so the fingerprint does not depend on how the problems were gathered.
+  const own = (key: string): ElectionProblem[] => (sortProblems(byKey.get(key) ?? []) as SyncProblem[]).map(withoutKey);
   const actions: SyncAction[] = [];
   const seen = new Set<string>();
-
   for (const election of parse.elections) {
     seen.add(election.key);
     const version = toElectionVersion(election, own(election.key), commit);
@@ -47,10 +63,12 @@ export function planSync(parse: MetaParseResult, stored: ReadonlyMap<string, Sto
     seen.add(broken.key);
     actions.push({ kind: 'broken', key: broken.key, problems: own(broken.key), stored: stored.has(broken.key) });
   }
-  for (const [key, before] of stored) {
-    if (!seen.has(key) && !before.archived) actions.push({ kind: 'archive', key });
-  }
-  return { actions, problems };
+  return actions;
+}
+
+/** Stored elections whose directory is gone are archived (once). */
+export function planArchives(present: ReadonlySet<string>, stored: ReadonlyMap<string, StoredElection>): SyncAction[] {
+  return [...stored].filter(([key, before]) => !present.has(key) && !before.archived).map(([key]) => ({ kind: 'archive', key }));
 }
 
 export function toElectionVersion(e: ParsedElection, problems: ElectionProblem[], commit: string): ElectionVersion {
