@@ -57,7 +57,7 @@ export function createTallyAccumulator(
   const checkScratch = (): void => checkNoDuplicates(scratchLength);
   let finished = false;
 
-  /** Encodes into `scratch` (tie groups sorted, so A=B and B=A share a key); returns the length. */
+  /** Encodes into `scratch` (tie groups sorted, so A=B and B=A are one ranking); returns the length. */
   function encode(ranking: Ranking): number {
     if (!Array.isArray(ranking)) throw new TallyInputError('a ranking must be a list of groups of candidate ids');
     let len = 0;
