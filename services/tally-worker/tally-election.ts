@@ -11,7 +11,7 @@ import type { Logger } from '../../shared/logging/logger.js';
 /** The repositories a tally uses inside its transaction. */
 export interface TallyTransactionRepos {
   elections: Pick<ElectionsRepository, 'lockForUpdate' | 'listCandidates' | 'markConcluded'>;
-  votes: Pick<VotesRepository, 'streamRankingTexts' | 'deleteLinks'>;
+  votes: Pick<VotesRepository, 'streamRankingTexts' | 'deleteLinks' | 'reshuffle'>;
   tallyRuns: Pick<TallyRunsRepository, 'findById' | 'complete'>;
 }
 
@@ -80,6 +80,7 @@ export async function tallyElection(ports: TallyElectionPorts, runId: string): P
   if (run.status === 'done' || run.status === 'failed') return 'already-finished';
   await ports.tallyRuns.markRunning(runId, ports.now());
   const started = Date.now();
+  let counted = { ballots: 0, unlinked: 0 };
   try {
     const outcome = await ports.transaction(async (tx) => {
       // The lock makes concurrent attempts of this run, and votes, wait for this transaction.
@@ -91,6 +92,9 @@ export async function tallyElection(ports: TallyElectionPorts, runId: string): P
       if (electionStatus(election, now) !== 'closed') {
         throw new TallyRefused(`voting is open again (it now ends ${election.endAt.toISOString()}); request the results after the close`);
       }
+      // Before anyone can see a result, every ballot is rewritten in a random order: whatever
+      // storage order or transaction ids were left from voting are gone (SECURITY.md).
+      await tx.votes.reshuffle(election.id);
       const candidates = (await tx.elections.listCandidates(election.id)).map((c) => c.key);
       const result = await countRankingTexts(candidates, unrankedRuleFor(election), tx.votes.streamRankingTexts(election.id),
         { method: run.method, winners: election.noWinners });
@@ -98,9 +102,10 @@ export async function tallyElection(ports: TallyElectionPorts, runId: string): P
       if (!(await tx.tallyRuns.complete(runId, result, now))) return 'already-finished' as const;
       const unlinked = election.deleteAfter ? await tx.votes.deleteLinks(election.id) : 0;
       await tx.elections.markConcluded(election.id, now);
-      log.info({ electionId: election.id, method: result.method, ballots: result.ballots, unlinked, ms: Date.now() - started }, 'tally done');
+      counted = { ballots: result.ballots, unlinked };
       return 'done' as const;
     });
+    if (outcome === 'done') log.info({ method: run.method, ...counted, ms: Date.now() - started }, 'tally done');
     return outcome;
   } catch (err) {
     if (!(err instanceof TallyRefused || err instanceof TallyInputError)) throw err;

@@ -185,6 +185,18 @@ for (const target of databaseTargets()) {
       expect((await repos.elections.findById(e.id))!.concludedAt).toBeNull();
     });
 
+    it('fails the run at once, with the engine\'s message, when a ballot names an unknown candidate', async () => {
+      const kernel = tallyKernel(t.db);
+      const e = await closedElection(repos, t.db);
+      const ghost = await repos.users.upsertByLogin(`ghost-${e.id}`, null);
+      await repos.votes.castVote({ electionId: e.id, userId: ghost.id, ballotId: `ghost-${e.id}`, ranking: [['zed']], link: null });
+      const runId = await repos.tallyRuns.create(e.id, 'schulze-winning', officerId);
+      await tallyElectionProcessor(kernel).process({ tallyRunId: runId }, context);
+      expect(await repos.tallyRuns.findById(runId)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect((await repos.tallyRuns.findById(runId))!.error).toMatch(/unknown candidate 'zed'/);
+      expect((await repos.elections.findById(e.id))!.concludedAt).toBeNull();
+    });
+
     it('with delete_after, removes the links and keeps every ballot and vote row', async () => {
       const kernel = await startWorker();
       const e = await closedElection(repos, t.db, { deleteAfter: true });
