@@ -35,6 +35,7 @@ export function layout(ctx: PageContext, options: LayoutOptions): Html {
 <title>${options.title} · ${ctx.appName}</title>
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <link rel="stylesheet" href="${ctx.assets.css}">
+<link rel="icon" href="${ctx.assets.icon}" type="image/svg+xml">
 ${scripts.map((src) => html`<script src="${src}" nonce="${ctx.nonce}" defer></script>\n`)}</head>
 <body${hxHeaders ? html` hx-headers="${hxHeaders}"` : ''}>
 <a class="skip-link" href="#main">Skip to main content</a>

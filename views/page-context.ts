@@ -17,6 +17,7 @@ export interface Assets {
   htmx: string;
   app: string;
   ballot: string;
+  icon: string;
 }
 
 export interface PageContext {

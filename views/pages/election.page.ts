@@ -46,22 +46,22 @@ ${yourVote(ctx, d)}
 <h2 id="about">About this election</h2>
 ${d.descriptionHtml ? raw(d.descriptionHtml) : html`<p>No description.</p>`}
 </section>
+<section aria-labelledby="candidates">
+<h2 id="candidates">Candidates</h2>
+<p class="hint">Listed in a new random order each time.</p>
+<ul class="candidate-list">${d.candidates.map((c) => html`<li><a href="${candidatePath(e.key, c.key)}">${c.name}</a></li>`)}</ul>
+</section>
 ${e.eligibility ? html`<section aria-labelledby="who"><h2 id="who">Who can vote</h2><p>${e.eligibility}</p></section>` : ''}
 </div>
-<aside class="election-side" aria-label="Dates and candidates">
+<aside class="election-side" aria-label="Dates and results">
 <section class="panel" aria-labelledby="when">
 <h2 id="when">Dates</h2>
 <dl class="dates">
 <dt>Voting opens</dt><dd>${dateTime(e.startAt)}</dd>
 <dt>Voting closes</dt><dd>${dateTime(e.endAt)}</dd>
-<dt>Exception requests until</dt><dd>${dateTime(e.exceptionDueAt)}</dd>
+${d.viewer?.eligible ? '' : html`<dt>Exception requests until</dt><dd>${dateTime(e.exceptionDueAt)}</dd>`}
 </dl>
 <p class="hint">${winnersText(e.noWinners)}</p>
-</section>
-<section class="panel" aria-labelledby="candidates">
-<h2 id="candidates">Candidates</h2>
-<p class="hint">Listed in a new random order each time.</p>
-<ul class="candidate-list">${d.candidates.map((c) => html`<li><a href="${candidatePath(e.key, c.key)}">${c.name}</a></li>`)}</ul>
 </section>
 ${d.status === 'closed' ? html`<section class="panel" aria-labelledby="results"><h2 id="results">Results</h2>${e.results
     ? html`<p><a class="button" href="${electionPath(e.key, '/results')}">Read the results</a></p>`

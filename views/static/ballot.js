@@ -55,8 +55,11 @@
           if (b[2]) btn.setAttribute('aria-label', b[2]);
           buttons.append(btn);
         });
+      // The select and the buttons share one row under the name (wrapping on narrow screens).
+      var controls = el('div', { 'class': 'item-controls' });
+      controls.append(li.querySelector('.rank-control'), buttons);
       li.prepend(handle, badge);
-      li.append(buttons);
+      li.append(controls);
       buttons.addEventListener('click', function (ev) {
         var btn = ev.target.closest('button');
         if (btn) act(key, btn.getAttribute('data-action'), btn);

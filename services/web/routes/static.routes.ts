@@ -13,6 +13,7 @@ const FILES = {
   css: { file: 'app.css', type: 'text/css; charset=utf-8' },
   app: { file: 'enhance.js', type: 'text/javascript; charset=utf-8' },
   ballot: { file: 'ballot.js', type: 'text/javascript; charset=utf-8' },
+  icon: { file: 'favicon.svg', type: 'image/svg+xml' },
 } as const;
 
 /** views/static, found from the source tree or from a build under dist/. */
@@ -49,6 +50,11 @@ export function loadStaticFiles(): { assets: Assets; files: Map<string, StaticFi
 
 export function staticRoutes(files: Map<string, StaticFile>): Router {
   const router = Router();
+  // Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon.
+  router.get('/favicon.ico', (_req, res) => {
+    const icon = files.get('favicon.svg')!;
+    res.set('Cache-Control', 'public, max-age=86400').type(icon.type).send(icon.body);
+  });
   router.get('/static/:name', (req, res, next) => {
     const file = files.get(req.params.name);
     if (!file) return next();

@@ -79,6 +79,11 @@ export function voteRoutes(env: WebEnv): Router {
       if (err instanceof AlreadyVotedError) throw alreadyVoted(e);
       throw err;
     }
+    // The vote is stored. Now hide the new ballot among others, so that its transaction id and
+    // its place in storage no longer pair it with the vote row (see SECURITY.md). Best effort;
+    // only the error code is logged, never SQL that could carry a ballot id.
+    await repos.votes.mixBallot(e.id, ballotId).catch((err: unknown) =>
+      env.kernel.logger.warn({ code: (err as { code?: string }).code ?? 'unknown' }, 'could not mix a new ballot among the others'));
     seeOther(res, electionPath(e.key, '/confirmation'));
   });
 
