@@ -19,6 +19,19 @@ const FINGERPRINT_VERSION = 1;
  * An equal fingerprint means the election's rows are already right and it is skipped entirely.
  */
 export function electionFingerprint(e: ParsedElection, problems: readonly ElectionProblem[]): string {
+  // Parsed elections are never modified, and the parse cache hands out the same objects for
+  // unchanged directories: remember their fingerprint instead of hashing 1,000 voters again.
+  const problemsKey = JSON.stringify(problems);
+  const known = memo.get(e);
+  if (known?.problemsKey === problemsKey) return known.fingerprint;
+  const fingerprint = computeFingerprint(e, problems);
+  memo.set(e, { problemsKey, fingerprint });
+  return fingerprint;
+}
+
+const memo = new WeakMap<ParsedElection, { problemsKey: string; fingerprint: string }>();
+
+function computeFingerprint(e: ParsedElection, problems: readonly ElectionProblem[]): string {
   const document = [
     FINGERPRINT_VERSION,
     e.key, e.path, e.name, e.organization,

@@ -52,6 +52,7 @@ export function createGitMetaSource(options: GitMetaSourceOptions): MetaSource {
   const git = (baseDir = checkoutPath): SimpleGit =>
     simpleGit({ baseDir, timeout: { block: timeoutMs }, unsafe: TRUSTED_ENV, allowEnvironment: allow }).env(env);
   const isCheckout = () => existsSync(join(checkoutPath, '.git'));
+  let originChecked = false;
 
   async function ensureClone(url: string): Promise<void> {
     if (isCheckout()) return;
@@ -66,9 +67,13 @@ export function createGitMetaSource(options: GitMetaSourceOptions): MetaSource {
   async function followRemote(url: string): Promise<string> {
     await ensureClone(url);
     const g = git();
-    const origin = await g.raw(['remote', 'get-url', 'origin']).then((s) => s.trim(), () => null);
-    if (origin === null) await g.raw(['remote', 'add', 'origin', url]);
-    else if (origin !== url) await g.raw(['remote', 'set-url', 'origin', url]);
+    if (!originChecked) {
+      // Once per process: META_REPO may have changed since the checkout was cloned.
+      const origin = await g.raw(['remote', 'get-url', 'origin']).then((s) => s.trim(), () => null);
+      if (origin === null) await g.raw(['remote', 'add', 'origin', url]);
+      else if (origin !== url) await g.raw(['remote', 'set-url', 'origin', url]);
+      originChecked = true;
+    }
     // '+' accepts a rewritten history; the explicit refspec also covers a changed META_BRANCH.
     await g.raw(['fetch', '--no-tags', ...shallow, 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
     const head = (await g.raw(['rev-parse', '--verify', `refs/remotes/origin/${branch}^{commit}`])).trim();

@@ -53,6 +53,7 @@ export function createMetaSync(ports: MetaSyncPorts): MetaSync {
         return { runId, status: 'skipped', commit, counts: emptyCounts(), problems: [], error: null };
       }
 
+      const fetchedAt = Date.now();
       const entries = await source.list(commit);
       if (!entries) throw new Error(`the elections root (ELECTION_DIR) does not exist at commit ${commit}`);
       // Each parsed chunk is planned and handed to the applier at once: writing overlaps parsing.
@@ -65,6 +66,7 @@ export function createMetaSync(ports: MetaSyncPorts): MetaSync {
           applier.add(planElections(chunk, attributeProblems([...chunk.problems, ...context.rootProblems], context.dirs), stored, commit!));
         },
       });
+      const parsedAt = Date.now();
       applier.add(planArchives(new Set(dirs.map((d) => d.key)), stored));
       const applied = await applier.done(attributeProblems(parse.problems, dirs));
 
@@ -72,7 +74,10 @@ export function createMetaSync(ports: MetaSyncPorts): MetaSync {
       const status = failedKeys.length ? 'failed' : 'done';
       const error = failedKeys.length ? `${failedKeys.length} election(s) could not be saved: ${failedKeys.join(', ')}` : null;
       await repos.syncRuns.finish(runId, { status, metaCommit: commit, counts: applied.counts, problems: applied.problems, error }, now());
-      const log = { trigger, commit, counts: applied.counts, problems: applied.problems.length, parsed: parse.parsedKeys, ms: Date.now() - started };
+      const log = {
+        trigger, commit, counts: applied.counts, problems: applied.problems.length, parsed: parse.parsedKeys,
+        ms: Date.now() - started, fetchMs: fetchedAt - started, parseMs: parsedAt - fetchedAt,
+      };
       if (error) logger.error({ ...log, error }, 'meta sync incomplete');
       else logger.info(log, 'meta sync done');
       return { runId, status, commit, counts: applied.counts, problems: applied.problems, error };
