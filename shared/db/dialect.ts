@@ -125,3 +125,53 @@ export async function insertRows(db: Knex, table: string, rows: ReadonlyArray<Re
     ]);
   }
 }
+
+/**
+ * Rewrites rows, in the order given, so that where and in which transaction they are stored no
+ * longer tells when they were first written. PostgreSQL: each row gets a new tuple version (a new
+ * xmin, a new place in the heap). MySQL/MariaDB: the rows are deleted and inserted again (a new
+ * DB_TRX_ID; InnoDB keeps them in primary-key order anyway). SQLite keeps no transaction ids and
+ * the tables this is used on are stored WITHOUT ROWID, in key order: nothing to do. Rows another
+ * transaction holds are skipped on PostgreSQL (that transaction is rewriting them already); on
+ * MySQL they are locked in key order, so two rewrites never deadlock each other.
+ * Returns the number of rows rewritten.
+ */
+export async function rewriteRows(trx: Knex.Transaction, table: string, key: string, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const dialect = dialectOf(trx);
+  if (dialect === 'sqlite') return 0;
+  if (dialect === 'postgres') {
+    const locked = new Set((await trx(table).whereIn(key, ids).orderBy(key).forUpdate().skipLocked().select(key))
+      .map((r: Record<string, string>) => r[key]));
+    for (const id of ids) if (locked.has(id)) await trx(table).where(key, id).update({ [key]: trx.ref(key) });
+    return locked.size;
+  }
+  const rows: Array<Record<string, string | number | null>> = await trx(table).whereIn(key, ids).orderBy(key).forUpdate().select('*');
+  const byId = new Map(rows.map((r) => [String(r[key]), r]));
+  await trx(table).whereIn(key, [...byId.keys()]).delete();
+  await insertRows(trx, table, ids.flatMap((id) => { const row = byId.get(id); return row ? [row] : []; }));
+  return rows.length;
+}
+
+/**
+ * Rewrites every row matching `where` in a random order chosen by the database, in the caller's
+ * transaction (which should keep writers of these rows out): one transaction id for them all and,
+ * on PostgreSQL, a random physical order. SQLite: nothing to do (see rewriteRows).
+ */
+export async function rewriteAllInRandomOrder(trx: Knex.Transaction, table: string, columns: readonly string[], where: Record<string, string>): Promise<void> {
+  const dialect = dialectOf(trx);
+  if (dialect === 'sqlite') return;
+  const [column, value] = Object.entries(where)[0]!;
+  const list = columns.map(() => '??').join(', ');
+  if (dialect === 'postgres') {
+    await trx.raw(`with moved as (delete from ?? where ?? = ? returning ${list}) insert into ?? (${list}) select ${list} from moved order by random()`,
+      [table, column, value, ...columns, table, ...columns, ...columns]);
+    return;
+  }
+  const scratch = `urna_rewrite_${table}`;
+  await trx.raw('drop temporary table if exists ??', [scratch]);
+  await trx.raw(`create temporary table ?? as select ${list} from ?? where ?? = ?`, [scratch, ...columns, table, column, value]);
+  await trx(table).where(column, value).delete();
+  await trx.raw(`insert into ?? (${list}) select ${list} from ?? order by rand()`, [table, ...columns, ...columns, scratch]);
+  await trx.raw('drop temporary table ??', [scratch]);
+}

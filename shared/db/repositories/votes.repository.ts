@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { isUniqueViolation, toCount, toJson, withRowLock } from '../dialect.js';
+import { randomInt } from 'node:crypto';
+import { isRetryableConflict, isUniqueViolation, rewriteAllInRandomOrder, rewriteRows, toCount, toJson, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 export type Ranking = string[][];
@@ -150,6 +151,46 @@ export class VotesRepository {
     }
   }
 
+  /**
+   * Hides a new ballot among others of its election. Cast in the same transaction as its vote
+   * row, a ballot shares that transaction's id (PostgreSQL's xmin, InnoDB's DB_TRX_ID) and, on
+   * PostgreSQL, sits at the end of the heap, where a database administrator could pair the two.
+   * Called right after the vote, in a transaction of its own, this rewrites the new ballot
+   * together with `sampleSize` others chosen at random, in random order. Their ids do not change
+   * (the voter's sealed link points at the id). Best effort: a conflict is retried, then given up.
+   * Returns the number of ballots rewritten.
+   */
+  async mixBallot(electionId: string, ballotId: string, sampleSize = 32): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(async (trx) => {
+          // Ids are random, so the ballots after a random point in id order are a random sample.
+          const start = newId();
+          const others = () => trx('ballots').where({ election_id: electionId }).whereNot('id', ballotId);
+          const after: string[] = await others().andWhere('id', '>', start).orderBy('id').limit(sampleSize).pluck('id');
+          const before: string[] = after.length < sampleSize
+            ? await others().andWhere('id', '<=', start).orderBy('id').limit(sampleSize - after.length).pluck('id')
+            : [];
+          const ids = shuffle([...new Set<string>([ballotId, ...after, ...before])]);
+          return rewriteRows(trx, 'ballots', 'id', ids);
+        }, { isolationLevel: 'read committed' });
+      } catch (err) {
+        if (attempt >= 5 || !isRetryableConflict(err)) throw err;
+        await new Promise((r) => setTimeout(r, randomInt(5, 20 * attempt)));
+      }
+    }
+  }
+
+  /**
+   * Rewrites all of an election's ballots in a random order, in the caller's transaction (the
+   * tally's, which holds the election so that no vote or revoke runs meanwhile): afterwards every
+   * ballot carries the same transaction id and, on PostgreSQL, a random place in the heap.
+   */
+  async reshuffle(electionId: string): Promise<void> {
+    const run = (trx: Knex.Transaction) => rewriteAllInRandomOrder(trx, 'ballots', ['id', 'election_id', 'ranking'], { election_id: electionId });
+    await ((this.db as Knex.Transaction).isTransaction ? run(this.db as Knex.Transaction) : this.db.transaction(run));
+  }
+
   /** `delete_after`: remove every voter-to-ballot link of an election. The ballots and vote rows stay. */
   async deleteLinks(electionId: string): Promise<number> {
     return this.db('votes')
@@ -157,4 +198,13 @@ export class VotesRepository {
       .whereNotNull('sealed_ballot')
       .update({ kdf: null, salt: null, sealed_ballot: null });
   }
+}
+
+/** Fisher-Yates with a cryptographic source: the order must not be predictable. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
 }

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateLatest } from '../../shared/db/migrate.js';
+import { newId } from '../../shared/db/ids.js';
+import { createRepositories, type Repositories } from '../../shared/db/repositories/index.js';
+import { createTestDatabase, databaseTargets, type TestDatabase } from '../support/databases.js';
+import { electionVersion } from '../support/election-fixtures.js';
+
+// The repository side of ballot mixing: rewriting ballots keeps every id and ranking, runs
+// beside votes and revokes without losing either, and on PostgreSQL really gives the ballot a
+// transaction id other than its vote row's.
+
+for (const target of databaseTargets()) {
+  describe.skipIf(!target.available)(`ballot mixing on ${target.kind}`, () => {
+    let t: TestDatabase;
+    let repos: Repositories;
+    let electionId: string;
+    const users: string[] = [];
+    const ballotOf = new Map<string, string>();
+
+    const snapshot = async () =>
+      (await t.db('ballots').where({ election_id: electionId }).select('id', 'ranking').orderBy('id')).map((r: { id: string; ranking: string }) => `${r.id}=${r.ranking}`);
+
+    beforeAll(async () => {
+      t = await createTestDatabase(target.kind);
+      await migrateLatest(t.db);
+      repos = createRepositories(t.db);
+      const logins = Array.from({ length: 60 }, (_, i) => `mixer-${i}`);
+      electionId = (await t.db.transaction((trx) => repos.elections.saveVersion(trx, electionVersion({ voters: logins })))).id;
+      for (const login of logins) users.push((await repos.users.upsertByLogin(login, null)).id);
+      for (const [i, userId] of users.slice(0, 40).entries()) {
+        const ballotId = newId();
+        ballotOf.set(userId, ballotId);
+        await repos.votes.castVote({ electionId, userId, ballotId, ranking: [[['alice', 'bob', 'carol'][i % 3]!]], link: null });
+      }
+    });
+    afterAll(async () => { await t?.drop(); });
+
+    it('mixes a ballot among others without changing any id or ranking', async () => {
+      const before = await snapshot();
+      const rewritten = await repos.votes.mixBallot(electionId, ballotOf.get(users[0]!)!, 16);
+      expect(rewritten).toBe(target.kind === 'sqlite' ? 0 : 17);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it.runIf(target.kind === 'postgres')('gives the mixed ballot a transaction id other than its vote row\'s', async () => {
+      const userId = users[40]!;
+      const ballotId = newId();
+      await repos.votes.castVote({ electionId, userId, ballotId, ranking: [['bob']], link: null });
+      const xmin = async () => ({
+        vote: (await t.db.raw('select xmin::text as x from votes where user_id = ?', [userId])).rows[0].x as string,
+        ballot: (await t.db.raw('select xmin::text as x from ballots where id = ?', [ballotId])).rows[0].x as string,
+      });
+      const cast = await xmin();
+      expect(cast.ballot).toBe(cast.vote); // what a database administrator could pair, before mixing
+      await repos.votes.mixBallot(electionId, ballotId, 16);
+      const mixed = await xmin();
+      expect(mixed.ballot).not.toBe(mixed.vote);
+      const group = (await t.db.raw('select count(*)::int as n from ballots where xmin::text = ?', [mixed.ballot])).rows[0].n as number;
+      expect(group).toBe(17);
+    });
+
+    it('runs beside simultaneous votes, revokes and other mixes without losing or doubling anything', async () => {
+      const revokers = users.slice(1, 11);
+      const voters = users.slice(41, 60);
+      const fresh = voters.map(() => newId());
+      const work: Array<Promise<unknown>> = [
+        ...revokers.map((u) => repos.votes.revoke(electionId, u, ballotOf.get(u)!)),
+        ...voters.map((u, i) => repos.votes.castVote({ electionId, userId: u, ballotId: fresh[i]!, ranking: [['carol']], link: null })
+          .then(() => repos.votes.mixBallot(electionId, fresh[i]!, 8))),
+        ...users.slice(11, 31).map((u) => repos.votes.mixBallot(electionId, ballotOf.get(u)!, 8)),
+      ];
+      const outcomes = await Promise.allSettled(work);
+      expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+      const ids = new Set((await t.db('ballots').where({ election_id: electionId }).select('id')).map((r: { id: string }) => r.id));
+      for (const u of revokers) expect(ids.has(ballotOf.get(u)!)).toBe(false);
+      for (const b of fresh) expect(ids.has(b)).toBe(true);
+      // 40 cast first + 1 (xmin test on PostgreSQL) - 10 revoked + 19 new.
+      const expected = 40 + (target.kind === 'postgres' ? 1 : 0) - 10 + 19;
+      expect(ids.size).toBe(expected);
+      expect(await repos.votes.countVotes(electionId)).toBe(expected);
+    });
+
+    it('reshuffles all of an election\'s ballots in one transaction, keeping ids and rankings', async () => {
+      const before = await snapshot();
+      await t.db.transaction((trx) => createRepositories(trx).votes.reshuffle(electionId));
+      expect(await snapshot()).toEqual(before);
+      if (target.kind === 'postgres') {
+        const xmins = await t.db.raw('select count(distinct xmin::text)::int as n from ballots where election_id = ?', [electionId]);
+        expect(xmins.rows[0].n).toBe(1);
+      }
+    });
+  });
+}
