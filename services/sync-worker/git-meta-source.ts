@@ -40,7 +40,12 @@ function gitEnvironment(extra: Record<string, string>): { env: NodeJS.ProcessEnv
   return { env, allow: Object.keys(env).filter((k) => GUARDED.test(k)) };
 }
 
-export function createGitMetaSource(options: GitMetaSourceOptions): MetaSource {
+export interface GitMetaSource extends MetaSource {
+  /** Resolves once the working tree shows the last head returned by update(). */
+  worktreeSettled(): Promise<void>;
+}
+
+export function createGitMetaSource(options: GitMetaSourceOptions): GitMetaSource {
   const { branch, checkoutPath, electionDir } = options;
   if (!SAFE_BRANCH.test(branch)) throw new Error(`META_BRANCH "${branch}" is not a usable branch name`);
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -53,6 +58,7 @@ export function createGitMetaSource(options: GitMetaSourceOptions): MetaSource {
     simpleGit({ baseDir, timeout: { block: timeoutMs }, unsafe: TRUSTED_ENV, allowEnvironment: allow }).env(env);
   const isCheckout = () => existsSync(join(checkoutPath, '.git'));
   let originChecked = false;
+  let worktree: Promise<void> = Promise.resolve();
 
   async function ensureClone(url: string): Promise<void> {
     if (isCheckout()) return;
@@ -61,10 +67,12 @@ export function createGitMetaSource(options: GitMetaSourceOptions): MetaSource {
       throw new Error(`META_PATH ${checkoutPath} exists and is not a git checkout; empty it or choose another path`);
     }
     await mkdir(dirname(resolve(checkoutPath)), { recursive: true });
-    await git(dirname(resolve(checkoutPath))).clone(url, checkoutPath, ['--no-tags', '--single-branch', '--branch', branch, ...shallow]);
+    // --no-checkout: the files are written in the background (see below), not on the first sync's path.
+    await git(dirname(resolve(checkoutPath))).clone(url, checkoutPath, ['--no-tags', '--single-branch', '--no-checkout', '--branch', branch, ...shallow]);
   }
 
   async function followRemote(url: string): Promise<string> {
+    await worktree; // one git writer at a time
     await ensureClone(url);
     const g = git();
     if (!originChecked) {
@@ -78,10 +86,15 @@ export function createGitMetaSource(options: GitMetaSourceOptions): MetaSource {
     await g.raw(['fetch', '--no-tags', ...shallow, 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
     const head = (await g.raw(['rev-parse', '--verify', `refs/remotes/origin/${branch}^{commit}`])).trim();
     const current = await g.raw(['rev-parse', '--verify', '-q', 'HEAD^{commit}']).then((s) => s.trim(), () => '');
-    if (current !== head) {
-      // The equivalent of `reset --hard origin/<branch>` that also switches branch when META_BRANCH changed.
-      await g.raw(['checkout', '--force', '-B', branch, head]);
-      await g.raw(['clean', '-ffdxq']);
+    // No index yet: cloned without a checkout (or interrupted before one).
+    if (current !== head || !existsSync(join(checkoutPath, '.git', 'index'))) {
+      // The equivalent of `reset --hard origin/<branch>` that also switches branch when META_BRANCH
+      // changed. Sync reads git objects at `head`, so the working tree (for people and `urna meta
+      // check`) is brought up to date in the background, off the sync's critical path; if that
+      // fails, HEAD still differs and the next update tries again.
+      worktree = g.raw(['checkout', '--force', '-B', branch, head])
+        .then(() => g.raw(['clean', '-ffdxq']))
+        .then(() => undefined, () => undefined);
     }
     return head;
   }
@@ -103,6 +116,8 @@ export function createGitMetaSource(options: GitMetaSourceOptions): MetaSource {
     },
 
     read: (ids) => readBlobs(checkoutPath, ids, { env, timeoutMs }),
+
+    worktreeSettled: () => worktree,
   };
 }
 

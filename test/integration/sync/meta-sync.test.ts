@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../../shared/db/migrate.js';
 import { createRepositories, type Repositories } from '../../../shared/db/repositories/index.js';
-import { createGitMetaSource } from '../../../services/sync-worker/git-meta-source.js';
+import { createGitMetaSource, type GitMetaSource } from '../../../services/sync-worker/git-meta-source.js';
 import { createMetaSync, type MetaSync } from '../../../services/sync-worker/meta-sync.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 import { candidateMd, createMetaGitRepo, electionFiles, electionYaml, type MetaGitRepo } from '../../support/meta-git-repo.js';
@@ -30,10 +33,15 @@ for (const target of databaseTargets()) {
       meta?.cleanup();
     });
 
+    let source: GitMetaSource;
     function newSync(): MetaSync {
-      const source = createGitMetaSource({ repo: meta.remote, branch: 'main', checkoutPath: meta.checkout, electionDir: 'elections' });
+      source = createGitMetaSource({ repo: meta.remote, branch: 'main', checkoutPath: meta.checkout, electionDir: 'elections' });
       return createMetaSync({ repos, source, now: () => new Date(), logger: silentLogger, concurrency: target.kind === 'sqlite' ? 1 : 4 });
     }
+    const checkedOut = async (path: string) => {
+      await source.worktreeSettled();
+      return readFileSync(join(meta.checkout, path), 'utf8');
+    };
 
     async function castBallot(key: string, ranking: string[][]): Promise<void> {
       const election = (await repos.elections.findByKey(key))!;
@@ -96,6 +104,9 @@ for (const target of databaseTargets()) {
       const outcome = await sync.run('webhook');
       expect(outcome).toMatchObject({ status: 'done', commit: head });
       expect((await repos.elections.findByKey('2030---steering'))!.name).toBe('Steering (rewritten)');
+      // The checkout in META_PATH follows too (sync itself reads git objects at the head).
+      expect(await checkedOut('elections/2030/steering/election.yaml')).toContain('Steering (rewritten)');
+      expect((await simpleGit(meta.checkout).revparse(['HEAD'])).trim()).toBe(head);
     });
 
     it('archives a renamed directory and creates the new one', async () => {
