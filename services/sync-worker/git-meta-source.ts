@@ -84,8 +84,13 @@ export function createGitMetaSource(options: GitMetaSourceOptions): GitMetaSourc
     }
     // '+' accepts a rewritten history; the explicit refspec also covers a changed META_BRANCH.
     await g.raw(['fetch', '--no-tags', ...shallow, 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
-    const head = (await g.raw(['rev-parse', '--verify', `refs/remotes/origin/${branch}^{commit}`])).trim();
-    const current = await g.raw(['rev-parse', '--verify', '-q', 'HEAD^{commit}']).then((s) => s.trim(), () => '');
+    const remoteRef = `refs/remotes/origin/${branch}^{commit}`;
+    // One process for both (this runs on every sync); HEAD is missing only in an odd checkout.
+    const [head, current] = await g.raw(['rev-parse', remoteRef, 'HEAD^{commit}']).then(
+      (out) => out.trim().split('\n'),
+      async () => [(await g.raw(['rev-parse', '--verify', remoteRef])).trim(), ''],
+    );
+    if (!head) throw new Error(`could not resolve origin/${branch} after fetching`);
     // No index yet: cloned without a checkout (or interrupted before one).
     if (current !== head || !existsSync(join(checkoutPath, '.git', 'index'))) {
       // The equivalent of `reset --hard origin/<branch>` that also switches branch when META_BRANCH
