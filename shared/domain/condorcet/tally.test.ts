@@ -101,11 +101,19 @@ describe('ties are reported, not broken', () => {
     expect(partial).toMatchObject({ ranking: [['A'], ['B', 'C']], kemenyOptimalRankings: 2 });
   });
 
-  it('irv eliminates every candidate sharing the lowest tally together', () => {
-    const result = tally({ candidates: ['A', 'B', 'C', 'D'], ballots: [b('A*4'), b('B*4'), b('C>A*2'), b('D>C>B*2')] }, { method: 'irv' });
-    expect(result.irvRounds?.[0]).toMatchObject({ tallies: { A: 4, B: 4, C: 2, D: 2 }, eliminated: ['C', 'D'] });
-    expect(result.irvRounds?.[1]).toMatchObject({ tallies: { A: 6, B: 6 } });
-    expect(result.ranking).toEqual([['A', 'B'], ['C', 'D']]);
+  it('irv separates candidates tied for last by their pairwise results, not by list order', () => {
+    // Round 1: C and D tie on 2; C beats more candidates pairwise than D, so D goes first.
+    const result = tally({ candidates: ['A', 'B', 'C', 'D'], ballots: [b('A*4'), b('B*4'), b('C>A*2'), b('D>C>B*2')], unranked: 'last' }, { method: 'irv' });
+    expect(result.irvRounds?.[0]).toMatchObject({ tallies: { A: 4, B: 4, C: 2, D: 2 }, eliminated: ['D'], tiedLowest: ['C', 'D'] });
+    expect(result.irvRounds?.[1]).toMatchObject({ tallies: { A: 4, B: 4, C: 4 }, eliminated: ['C'], tiedLowest: ['A', 'B', 'C'] });
+    expect(result.irvRounds?.[2]).toMatchObject({ tallies: { A: 6, B: 6 } });
+    expect(result.ranking).toEqual([['A', 'B'], ['C'], ['D']]);
+  });
+
+  it('irv eliminates tied candidates together when their pairwise results do not separate them', () => {
+    const result = tally({ candidates: ['A', 'B', 'C'], ballots: [b('A>B>C'), b('B>C>A'), b('C>A>B'), b('A*2'), b('B*2'), b('C*2')] }, { method: 'irv' });
+    expect(result.irvRounds).toEqual([{ tallies: { A: 3, B: 3, C: 3 }, exhausted: 0 }]);
+    expect(result.ranking).toEqual([['A', 'B', 'C']]);
   });
 
   it('irv splits a ballot whose top continuing rank is a tie', () => {

@@ -104,12 +104,13 @@ function runMethod(
       return { ranking, details: { kemenyScore: score, kemenyOptimalRankings: optimalRankings } };
     }
     case 'irv': {
-      const { ranking, rounds } = instantRunoff(summary.rankings, n, summary.unranked);
+      const { ranking, rounds } = instantRunoff(summary.rankings, m, n, summary.unranked);
       const irvRounds = rounds.map((r) => ({
         tallies: Object.fromEntries(candidates.flatMap((c, i) => (Number.isNaN(r.tallies[i]) ? [] : [[c, r.tallies[i]]]))),
         exhausted: r.exhausted,
         ...(r.elected.length > 0 ? { elected: r.elected.map((i) => candidates[i]) } : {}),
         ...(r.eliminated.length > 0 ? { eliminated: r.eliminated.map((i) => candidates[i]) } : {}),
+        ...(r.tiedLowest ? { tiedLowest: r.tiedLowest.map((i) => candidates[i]) } : {}),
       }));
       return { ranking, details: { irvRounds } };
     }

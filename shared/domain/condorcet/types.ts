@@ -73,6 +73,8 @@ export interface IrvRound {
   readonly exhausted: number;
   readonly elected?: string[];
   readonly eliminated?: string[];
+  /** Present when several shared the lowest tally and the pairwise rule chose `eliminated` among them. */
+  readonly tiedLowest?: string[];
 }
 
 export interface TallyResult {

@@ -62,7 +62,8 @@ function details(result: TallyResult): string[] {
     out.push('', 'Rounds:');
     result.irvRounds.forEach((round, i) => {
       const tallies = Object.entries(round.tallies).map(([c, v]) => `${c} ${Number.isInteger(v) ? v : v.toFixed(2)}`).join(', ');
-      const outcome = round.elected ? `elected ${round.elected.join(', ')}` : round.eliminated ? `eliminated ${round.eliminated.join(', ')}` : 'all tied';
+      const tie = round.tiedLowest ? ` (lowest tied: ${round.tiedLowest.join(', ')}; decided pairwise)` : '';
+      const outcome = round.elected ? `elected ${round.elected.join(', ')}` : round.eliminated ? `eliminated ${round.eliminated.join(', ')}${tie}` : 'all tied';
       out.push(`  ${i + 1}. ${tallies}${round.exhausted > 0 ? ` (exhausted ${round.exhausted})` : ''} → ${outcome}`);
     });
   }

@@ -54,6 +54,7 @@ export function normalized(result: TallyResult): unknown {
       tallies: Object.fromEntries(Object.entries(r.tallies).map(([c, v]) => [c, round(v)])),
       elected: r.elected && sorted(r.elected),
       eliminated: r.eliminated && sorted(r.eliminated),
+      tiedLowest: r.tiedLowest && sorted(r.tiedLowest),
     })),
   };
 }
