@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { BallotSealer } from '../../shared/crypto/ballot-link.js';
 import type { Kernel } from '../../shared/kernel/kernel.js';
+import { ElectionCache } from './election-cache.js';
 import { MarkdownCache } from './markdown-cache.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
@@ -31,6 +32,8 @@ import { DEFAULT_LIMITS, type WebAppOptions, type WebEnv } from './web-env.js';
 export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
+  // Pages are no-cache or no-store; hashing every body for an ETag would buy nothing.
+  app.set('etag', false);
   if (kernel.config.trustProxy) app.set('trust proxy', kernel.config.trustProxy);
   app.use(healthRoutes(kernel));
   app.use(webhookRoutes(kernel)); // before any body parser: it verifies the raw body's signature
@@ -42,6 +45,7 @@ export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}):
     kernel,
     sealer: new BallotSealer(config.ballots.kdf, config.ballots.kdf.concurrency),
     markdown: new MarkdownCache(),
+    elections: new ElectionCache(kernel.repos, options.electionCacheMs ?? 1000),
     assets,
     limits,
     lockout: new PassphraseLockout({ afterFailures: limits.lockoutAfterFailures, baseMs: limits.lockoutBaseMs }),

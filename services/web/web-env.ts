@@ -1,6 +1,7 @@
 import type { BallotSealer } from '../../shared/crypto/ballot-link.js';
 import type { Kernel } from '../../shared/kernel/kernel.js';
 import type { Assets } from '../../views/page-context.js';
+import type { ElectionCache } from './election-cache.js';
 import type { MarkdownCache } from './markdown-cache.js';
 import type { PassphraseLockout } from './voting/passphrase-lockout.js';
 
@@ -26,6 +27,8 @@ export const DEFAULT_LIMITS: WebLimits = {
 
 export interface WebAppOptions {
   limits?: Partial<WebLimits>;
+  /** How long pages may show a cached election row and candidate list (default 1000 ms; 0 = off). */
+  electionCacheMs?: number;
 }
 
 /** What every route file receives: the kernel plus the web's own shared pieces. */
@@ -33,6 +36,8 @@ export interface WebEnv {
   kernel: Kernel;
   sealer: BallotSealer;
   markdown: MarkdownCache;
+  /** Read elections and candidates through this for pages; re-read fresh where exactness matters. */
+  elections: ElectionCache;
   assets: Assets;
   limits: WebLimits;
   lockout: PassphraseLockout;

@@ -24,11 +24,16 @@ export const requireLogin: RequestHandler = (req, _res, next) => {
   next(currentUser(req) ? undefined : unauthorized());
 };
 
-/** Loads the election named by `:key` into `res.locals.election`; 404 when unknown or archived. */
-export function loadElection(env: WebEnv): RequestHandler {
+/**
+ * Loads the election named by `:key` into `res.locals.election`; 404 when unknown or archived.
+ * Fresh from the database by default (votes, officers); `{ cached: true }` for public pages,
+ * which may lag sync by up to a second (see election-cache.ts).
+ */
+export function loadElection(env: WebEnv, options: { cached?: boolean } = {}): RequestHandler {
   return async (req, res, next) => {
     const key = req.params.key;
-    const election = typeof key === 'string' ? await env.kernel.repos.elections.findByKey(key) : null;
+    const read = (k: string) => (options.cached ? env.elections.byKey(k) : env.kernel.repos.elections.findByKey(k));
+    const election = typeof key === 'string' ? await read(key) : null;
     if (!election || election.archivedAt) return next(notFound('There is no election with this name.'));
     res.locals.election = election;
     next();

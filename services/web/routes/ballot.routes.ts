@@ -66,7 +66,7 @@ export function ballotRoutes(env: WebEnv): Router {
   router.post(['/app/elections/:key/view', '/app/elections/:key/vote/view'], ...guard, limit, async (req, res) => {
     try {
       const { e, ballotId } = await openBallot(req, res, 'view');
-      const [ranking, candidates] = await Promise.all([repos.votes.findBallot(e.id, ballotId), repos.elections.listCandidates(e.id)]);
+      const [ranking, candidates] = await Promise.all([repos.votes.findBallot(e.id, ballotId), env.elections.candidates(e.id)]);
       if (!ranking) throw new HttpError(404, 'Ballot not found', 'Your ballot could not be found.');
       const canRevoke = electionStatus(e, env.kernel.now()) === 'open' && !e.archivedAt;
       sendPage(req, res, 200, (ctx) => ballotPage(ctx, { election: e, candidates, ranking, canRevoke }));

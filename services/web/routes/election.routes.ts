@@ -14,13 +14,13 @@ import type { WebEnv } from '../web-env.js';
 export function electionRoutes(env: WebEnv): Router {
   const router = Router();
   const { repos } = env.kernel;
-  const election = loadElection(env);
+  const election = loadElection(env, { cached: true });
 
   router.get('/app/elections/:key', election, async (req, res) => {
     const e = electionOf(res);
     const user = currentUser(req);
     const [candidates, viewer] = await Promise.all([
-      repos.elections.listCandidates(e.id),
+      env.elections.candidates(e.id),
       user ? viewerOf(env, e, user) : Promise.resolve(null),
     ]);
     const status = electionStatus(e, env.kernel.now());

@@ -28,7 +28,7 @@ export function electionsRoutes(env: WebEnv): Router {
 
   router.get('/app', async (req, res) => {
     const filter = (typeof req.query.status === 'string' && FILTER_ALIASES[req.query.status]) || 'all';
-    const all = summarise(await repos.elections.list(), env.kernel.now());
+    const all = summarise(await env.elections.list(), env.kernel.now());
     const elections = filter === 'all' ? all : all.filter((s) => s.status === filter);
     res.vary('HX-Request');
     if (isHtmx(req)) return sendFragment(res, 200, electionListFragment({ filter, elections }));
@@ -39,7 +39,7 @@ export function electionsRoutes(env: WebEnv): Router {
     const user = userOf(req);
     const now = env.kernel.now();
     const [elections, voted, eligible] = await Promise.all([
-      repos.elections.list(),
+      env.elections.list(),
       repos.votes.votedElectionIds(user.id),
       repos.elections.eligibleElectionIds(user.login),
     ]);

@@ -25,10 +25,10 @@ export function voteRoutes(env: WebEnv): Router {
   const { repos } = env.kernel;
   const guard = [requireLogin, loadElection(env)];
 
-  async function ballotContext(req: Request, res: Response): Promise<{ e: Election; candidates: Candidate[] }> {
+  async function ballotContext(req: Request, res: Response, checkVoted = true): Promise<{ e: Election; candidates: Candidate[] }> {
     const e = electionOf(res);
-    await assertMayVote(env, e, userOf(req));
-    return { e, candidates: shuffled(await repos.elections.listCandidates(e.id)) };
+    await assertMayVote(env, e, userOf(req), { checkVoted });
+    return { e, candidates: shuffled(await env.elections.candidates(e.id)) };
   }
 
   function parse(req: Request, e: Election, candidates: Candidate[]) {
@@ -53,13 +53,13 @@ export function voteRoutes(env: WebEnv): Router {
   });
 
   router.post('/app/elections/:key/vote', ...guard, async (req, res) => {
-    const { e, candidates } = await ballotContext(req, res);
+    const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
+    const confirm = (bodyField(req, 'passphrase_confirm') ?? '').normalize('NFC');
+    const { e, candidates } = await ballotContext(req, res, passphrase !== '');
     const user = userOf(req);
     const ballot = parse(req, e, candidates);
     if (!ballot.ok) return showBallot(req, res, 422, e, candidates, ballot.choices, ballot.errors);
 
-    const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
-    const confirm = (bodyField(req, 'passphrase_confirm') ?? '').normalize('NFC');
     const fieldErrors = passphraseErrors(passphrase, confirm, env.kernel.config.ballots.minPasscodeLength);
     if (fieldErrors) {
       const review: ReviewData = { election: e, candidates, choices: ballot.choices, ranking: ballot.ranking, fieldErrors, errors: Object.values(fieldErrors) };
@@ -69,10 +69,12 @@ export function voteRoutes(env: WebEnv): Router {
     const ballotId = newId();
     // No passphrase, no link: nothing ties this vote row to its ballot.
     const link = passphrase ? await env.sealer.seal(passphrase, ballotId, { electionId: e.id, userId: user.id }) : null;
-    // The window was checked when the request arrived; a tally that concluded during the key
-    // derivation still closes the door.
-    const fresh = await repos.elections.findById(e.id);
-    if (!fresh || fresh.concludedAt || fresh.archivedAt) throw votingClosed(e);
+    // The window was checked when the request arrived; a tally that concluded while the key was
+    // being derived (which may have waited for a KDF slot) still closes the door.
+    if (link) {
+      const fresh = await repos.elections.findById(e.id);
+      if (!fresh || fresh.concludedAt || fresh.archivedAt) throw votingClosed(e);
+    }
     try {
       await repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId, ranking: ballot.ranking, link });
     } catch (err) {

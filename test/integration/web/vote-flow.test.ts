@@ -148,6 +148,9 @@ for (const target of databaseTargets()) {
       expect((await voter.get(K)).text).toContain('voted without a passphrase');
       const view = await voter.post(`${K}/view`).type('form').send({ _csrf: await token(voter), passphrase: PASS });
       expect(view.status).toBe(409);
+      const again = await cast(voter, { alice: '1', bob: '2', carol: '3' }, '', '');
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('You have already voted');
     });
 
     it('matches the voter list case-insensitively', async () => {

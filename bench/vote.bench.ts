@@ -1,0 +1,225 @@
+// `npm run bench -- vote`: the web app under a burst of voters, on PostgreSQL, in a scratch
+// database dropped afterwards. The server runs as a child process (this file, started with
+// URNA_BENCH_SERVER=1) so the load generator does not share its event loop. Measures:
+//   - vote submissions/s, p50 and p99, 50 concurrent voters, without and with passphrases,
+//     beside this machine's raw Argon2id rate at the same parameters;
+//   - election page requests/s and p99 (anonymous and signed in);
+//   - the server's peak RSS during the bursts.
+// Targets (2 cores): ≥ 35 votes/s with passphrases, ≥ 200 without, p99 < 1 s, RSS < 500 MB;
+// election page ≥ 1,000 req/s with p99 < 50 ms.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import argon2 from 'argon2';
+import { loadConfig } from '../shared/config/config.js';
+import { connectDatabase } from '../shared/db/connect.js';
+import { migrateLatest } from '../shared/db/migrate.js';
+import { createRepositories } from '../shared/db/repositories/index.js';
+import { bootKernel } from '../shared/kernel/kernel.js';
+import { createLogger } from '../shared/logging/logger.js';
+import { createWebApp } from '../services/web/app.js';
+
+const SERVER = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const VOTERS = 50;
+const PLAIN_ELECTIONS = 40;
+const PASS_ELECTIONS = 8;
+const CANDIDATES = ['ada', 'brian', 'chen', 'dana', 'eero'];
+const PAGE_REQUESTS = Number(process.env.BENCH_PAGE_REQUESTS ?? 10_000);
+const KDF = { memoryKiB: 19 * 1024, passes: 2, parallelism: 1 };
+const MB = 1024 * 1024;
+
+if (process.env.URNA_BENCH_SERVER === '1') await serve();
+
+/** Child side: the real app over the scratch database, on a loopback port sent to the parent. */
+async function serve(): Promise<void> {
+  const config = loadConfig(process.env);
+  const kernel = await bootKernel(config, [], { logger: createLogger({ level: 'warn' }) });
+  const app = await createWebApp(kernel, { limits: { loginPerWindow: 1e6, passphrasePerWindow: 1e6 } });
+  const server = app.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.send!({ port: typeof address === 'object' && address ? address.port : 0, kdfConcurrency: config.ballots.kdf.concurrency });
+  });
+  process.on('disconnect', () => { server.close(); void kernel.shutdown.run('bench done').then(() => process.exit(0)); });
+}
+
+interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+
+function client(port: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  return (method: string, path: string, cookie?: string, form?: Record<string, string>): Promise<Reply> => new Promise((resolve, reject) => {
+    const body = form ? new URLSearchParams(form).toString() : undefined;
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: {
+      ...(cookie ? { cookie } : {}),
+      ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}),
+    } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`timeout ${method} ${path}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const cookieOf = (r: Reply) => String(([] as string[]).concat(r.headers['set-cookie'] ?? [])[0] ?? '').split(';')[0];
+const csrfOf = (r: Reply) => /name="_csrf" value="([^"]+)"/.exec(r.body)?.[1] ?? '';
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Runs `jobs` with `concurrency` workers: rate, latency percentiles (ms), failures, and the
+ * server's CPU ms per job (steadier than the rate on a shared machine).
+ */
+async function burst(jobs: Array<() => Promise<boolean>>, concurrency: number, peak: () => void, serverPid: number) {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const sampler = setInterval(peak, 50);
+  const cpuBefore = cpuMs(serverPid);
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      const t0 = performance.now();
+      if (!(await job())) failures++;
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  const cpuPerJob = (cpuMs(serverPid) - cpuBefore) / jobs.length;
+  clearInterval(sampler);
+  latencies.sort((a, b) => a - b);
+  return { count: jobs.length, failures, perSecond: jobs.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), seconds, cpuPerJob };
+}
+
+async function rawArgon2Rate(concurrency: number, seconds = 3): Promise<number> {
+  let done = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      await argon2.hash('a passphrase of ordinary length', { type: argon2.argon2id, raw: true, salt: randomBytes(16),
+        memoryCost: KDF.memoryKiB, timeCost: KDF.passes, parallelism: KDF.parallelism, hashLength: 32 });
+      done++;
+    }
+  }));
+  return done / seconds;
+}
+
+async function seed(url: string): Promise<void> {
+  const db = connectDatabase({ client: 'pg', connection: url, poolMax: 4 });
+  await migrateLatest(db);
+  const repos = createRepositories(db);
+  const now = Date.now();
+  const voters = Array.from({ length: VOTERS }, (_, i) => `bench-voter-${i}`);
+  for (let e = 0; e < PLAIN_ELECTIONS + PASS_ELECTIONS + 1; e++) {
+    await db.transaction((trx) => repos.elections.saveVersion(trx, {
+      key: `bench---${e}`, path: `bench/${e}`, name: `Bench election ${e}`, organization: 'Bench',
+      startAt: new Date(now - 3_600_000), endAt: new Date(now + 3_600_000), exceptionDueAt: new Date(now),
+      noWinners: 2, allowNoOpinion: true, deleteAfter: false, method: null, showCandidateFields: ['employer'],
+      officers: ['bench-officer'], eligibility: 'Contributors', exceptionDescription: '', fingerprint: `fp${e}`, metaCommit: null,
+      description: '# The election\n\nA **realistic** description with [a link](https://example.org), a list:\n\n- one\n- two\n\n'.repeat(8),
+      results: null, problems: [],
+      candidates: CANDIDATES.map((k) => ({ key: k, name: `Candidate ${k}`, file: `bench/${e}/candidate-${k}.md`, info: { employer: 'Acme' }, bio: `Bio of ${k}` })),
+      voters,
+    }));
+  }
+  await db.destroy();
+}
+
+function startServer(url: string): Promise<{ child: ChildProcess; port: number; kdfConcurrency: number }> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    // BENCH_CPU_PROF=dir writes the server's CPU profile there (open it in Chrome DevTools).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    env: { ...process.env, URNA_BENCH_SERVER: '1', DATABASE_URL: url, APP_ENV: 'development', DEV_LOGIN: 'true',
+      APP_KEY: randomBytes(24).toString('hex'), APP_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: '20',
+      KDF_MEMORY_KIB: String(KDF.memoryKiB), KDF_PASSES: String(KDF.passes), KDF_PARALLELISM: String(KDF.parallelism) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number; kdfConcurrency: number }) => resolve({ child, ...m }));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+export async function run(): Promise<void> {
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const name = `urna_bench_${randomBytes(4).toString('hex')}`;
+  const admin = connectDatabase({ client: 'pg', connection: SERVER, poolMax: 1 });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  try {
+    await seed(url.toString());
+    server = await startServer(url.toString());
+    const { child, port, kdfConcurrency } = server;
+    const http = client(port);
+    let peakRss = 0;
+    const samplePeak = () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakRss = Math.max(peakRss, Number(m[1]) * 1024);
+    };
+
+    // Sign the voters in (development sign-in) and pick up their CSRF tokens.
+    const voters = await Promise.all(Array.from({ length: VOTERS }, async (_, i) => {
+      const form = await http('GET', '/auth/dev');
+      const signedIn = await http('POST', '/auth/dev', cookieOf(form), { _csrf: csrfOf(form), login: `bench-voter-${i}`, next: '/app' });
+      const cookie = cookieOf(signedIn);
+      return { cookie, csrf: csrfOf(await http('GET', '/app', cookie)) };
+    }));
+
+    const ballot = (i: number) => Object.fromEntries(CANDIDATES.map((k, j) => [`candidate@${k}`, String(((i + j) % CANDIDATES.length) + 1)]));
+    const voteJobs = (first: number, count: number, passphrase: string) => Array.from({ length: VOTERS * count }, (_, n) => {
+      const v = voters[n % VOTERS];
+      const election = first + Math.floor(n / VOTERS);
+      return async () => (await http('POST', `/app/elections/bench---${election}/vote`, v.cookie,
+        { _csrf: v.csrf, ...ballot(n), passphrase, passphrase_confirm: passphrase })).status === 303;
+    });
+
+    // BENCH_PHASES=plain,sealed,page picks phases (for profiling one of them); all by default.
+    const phases = new Set((process.env.BENCH_PHASES ?? 'plain,sealed,page').split(','));
+    type Result = Awaited<ReturnType<typeof burst>> & { rss: number };
+    const measured = async (jobs: Array<() => Promise<boolean>>): Promise<Result> => {
+      peakRss = 0;
+      const r = await burst(jobs, VOTERS, samplePeak, child.pid!);
+      return { ...r, rss: peakRss };
+    };
+    const rawRate = await rawArgon2Rate(kdfConcurrency);
+    const plain = phases.has('plain') ? await measured(voteJobs(0, PLAIN_ELECTIONS, '')) : null;
+    const sealed = phases.has('sealed') ? await measured(voteJobs(PLAIN_ELECTIONS, PASS_ELECTIONS, 'correct horse battery staple')) : null;
+
+    const pageKey = `bench---${PLAIN_ELECTIONS + PASS_ELECTIONS}`;
+    const pageJobs = (signedIn: boolean) => Array.from({ length: PAGE_REQUESTS }, (_, n) =>
+      async () => (await http('GET', `/app/elections/${pageKey}`, signedIn ? voters[n % VOTERS].cookie : undefined)).status === 200);
+    if (phases.has('page')) await burst(pageJobs(false).slice(0, 1000), VOTERS, samplePeak, child.pid!); // warm-up
+    const anonymous = phases.has('page') ? await measured(pageJobs(false)) : null;
+    const personal = phases.has('page') ? await measured(pageJobs(true)) : null;
+
+    const row = (label: string, r: Result | null, extra = '') => r && console.log(
+      `| ${label.padEnd(26)} | ${String(r.count).padStart(6)} | ${String(r.failures).padStart(4)} | ${r.perSecond.toFixed(0).padStart(6)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.cpuPerJob.toFixed(2).padStart(7)} | ${(r.rss / MB).toFixed(0).padStart(6)} | ${extra}`);
+    console.log(`Argon2id ${KDF.memoryKiB / 1024} MiB, ${KDF.passes} passes, ${KDF.parallelism} lane; KDF concurrency ${kdfConcurrency}; ${VOTERS} concurrent clients`);
+    console.log(`load average before: ${loadBefore} (other work on this machine skews rates; the server's CPU ms per request much less)\n`);
+    console.log('| what                       |  count | fail |  per s | p50 ms  | p99 ms  | CPU ms  | RSS MB | notes');
+    console.log('|----------------------------|--------|------|--------|---------|---------|---------|--------|------');
+    row('votes, no passphrase', plain, 'target ≥ 200/s, p99 < 1000 ms');
+    row('votes, with passphrase', sealed, sealed ? `raw Argon2id ${rawRate.toFixed(1)}/s → ${((sealed.perSecond / rawRate) * 100).toFixed(0)}% of it; target ≥ 35/s` : '');
+    row('election page, anonymous', anonymous, 'target ≥ 1000/s, p99 < 50 ms');
+    row('election page, signed in', personal, 'personalised: eligibility, vote, exception');
+  } finally {
+    if (server) {
+      server.child.disconnect();
+      await new Promise((r) => server!.child.once('exit', r));
+    }
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  }
+}
