@@ -100,6 +100,32 @@ describe('routes by role', () => {
     if (status >= 400) expect(res.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  const post = (role: Role, path: string, body: Record<string, string>) => async () => {
+    const page = await agents[role].get(role === 'anonymous' ? '/login' : '/app');
+    return agents[role].post(path).type('form').send({ _csrf: csrfFrom(page.text), ...body }).redirects(0);
+  };
+  const validBallot = { 'candidate@alice': '1', 'candidate@bob': '2', 'candidate@carol': 'none' };
+  const postRows: Array<[string, Role, number, Record<string, string>]> = [
+    ...ROLES.map((r): [string, Role, number, Record<string, string>] => [`${K}/vote/review`, r, { anonymous: 401, stranger: 403, voter: 200, officer: 403, otherOfficer: 403 }[r], validBallot]),
+    ...ROLES.map((r): [string, Role, number, Record<string, string>] => [`${K}/vote`, r, { anonymous: 401, stranger: 403, voter: 422, officer: 403, otherOfficer: 403 }[r], { 'candidate@alice': '9' }]),
+    ...ROLES.map((r): [string, Role, number, Record<string, string>] => [`${K}/view`, r, r === 'anonymous' ? 401 : 404, { passphrase: 'x' }]),
+    ...ROLES.map((r): [string, Role, number, Record<string, string>] => [`${K}/revoke`, r, r === 'anonymous' ? 401 : 404, { passphrase: 'x' }]),
+    ...ROLES.map((r): [string, Role, number, Record<string, string>] => [`${K}/exception`, r, { anonymous: 401, stranger: 422, voter: 409, officer: 422, otherOfficer: 422 }[r], { name: '' }]),
+  ];
+
+  it.each(postRows)('POST %s as %s → %i', async (path, role, status, body) => {
+    const res = await post(role, path, body)();
+    expect(res.status).toBe(status);
+    if (status === 401) expect(res.text).toContain('Sign in to continue');
+  });
+
+  it('refuses any POST without the CSRF token, whoever sends it', async () => {
+    for (const role of ROLES) {
+      const res = await agents[role].post(`${K}/vote/review`).type('form').send(validBallot);
+      expect(res.status).toBe(403);
+    }
+  });
+
   it('returns only the list fragment to htmx, and varies on it', async () => {
     const res = await agents.anonymous.get('/app?status=open').set('HX-Request', 'true');
     expect(res.status).toBe(200);
