@@ -8,6 +8,7 @@ import { createRepositories } from '../../shared/db/repositories/index.js';
 import { createLogger } from '../../shared/logging/logger.js';
 import { createGitMetaSource } from '../sync-worker/git-meta-source.js';
 import { createMetaSync, type SyncOutcome } from '../sync-worker/meta-sync.js';
+import { ParsePool } from '../sync-worker/parse-pool.js';
 import type { CommandIO } from './command-io.js';
 
 export const SYNC_USAGE = 'usage: urna sync [--force]';
@@ -45,10 +46,12 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   }
 
   const db = connectDatabase(config.database);
+  const parsePool = new ParsePool();
   try {
     if (config.embedded) await migrateLatest(db);
     else await assertNoPendingMigrations(db);
     const sync = createMetaSync({
+      parsePool,
       repos: createRepositories(db),
       source: createGitMetaSource(config.meta),
       now: () => new Date(),
@@ -64,6 +67,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
     io.err(`urna sync: ${err instanceof PendingMigrationsError || err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
+    await parsePool.close();
     await db.destroy();
   }
 }

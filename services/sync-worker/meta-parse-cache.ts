@@ -15,6 +15,7 @@ import {
   type ParsedElection,
 } from '../../shared/domain/meta/index.js';
 import type { MetaTreeEntry } from './meta-source.js';
+import { inThreadParser, type TreeParser } from './parse-pool.js';
 
 const ELECTION_FILE = 'election.yaml';
 // Stands in for an unchanged election's election.yaml: discovery, nesting and key clashes only
@@ -60,6 +61,10 @@ export interface ParseOptions {
   onChunk?: (chunk: ParsedChunk, context: ParseContext) => void;
   /** Election keys parsed per chunk; between chunks the event loop runs (web requests, database replies). */
   chunkSize?: number;
+  /** Where chunks are parsed (a ParsePool's workers); in this thread by default. */
+  parser?: TreeParser;
+  /** Chunks parsed at the same time (a pool's size). */
+  parallel?: number;
 }
 
 export class MetaParseCache {
@@ -86,8 +91,8 @@ export class MetaParseCache {
     const wanted = changed.flatMap((g) => g.dirs).flatMap((dir) => [...byDir.get(dir)!.values()].filter(isReadable).map((e) => e.id));
     const blobs = await read(wanted);
 
-    // Parses the given groups in full and every other election as a placeholder.
-    const parseGroups = (full: ReadonlySet<string>) => {
+    // The tree to parse the given groups in full and every other election as a placeholder.
+    const treeFor = (full: ReadonlySet<string>) => {
       const tree = new Map<string, MetaFile>();
       if (byDir.get('')?.has(ELECTION_FILE)) tree.set(ELECTION_FILE, PLACEHOLDER);
       for (const group of groups) {
@@ -96,9 +101,9 @@ export class MetaParseCache {
           else for (const [name, entry] of byDir.get(dir)!) tree.set(`${dir}/${name}`, toMetaFile(entry, blobs));
         }
       }
-      return parseMetaTree(tree);
+      return tree;
     };
-    const skeleton = parseGroups(new Set());
+    const skeleton = parseMetaTree(treeFor(new Set()));
     const context: ParseContext = {
       dirs: groups.flatMap((g) => g.dirs.map((path) => ({ key: g.key, path }))),
       rootProblems: [...skeleton.problems.filter((p) => p.electionKey === undefined || !keys.has(p.electionKey)), ...readerProblems],
@@ -110,22 +115,24 @@ export class MetaParseCache {
     options.onChunk?.(chunkOf([...next.values()]), context);
 
     const size = Math.max(1, options.chunkSize ?? 10);
-    for (let start = 0; start < changed.length; start += size) {
-      if (start > 0) await new Promise((r) => setImmediate(r));
-      const part = changed.slice(start, start + size);
-      const partial = parseGroups(new Set(part.map((g) => g.key)));
-      const parsed = part.map((group) => {
-        const result: GroupParse = {
+    const parser = options.parser ?? inThreadParser;
+    const chunks: ElectionGroup[][] = [];
+    for (let start = 0; start < changed.length; start += size) chunks.push(changed.slice(start, start + size));
+    // Each lane parses one chunk at a time: one lane in this thread, one per worker in a pool.
+    const lane = async (): Promise<void> => {
+      for (let part = chunks.shift(); part; part = chunks.shift()) {
+        const partial = await parser(treeFor(new Set(part.map((g) => g.key))));
+        const parsed = part.map((group): GroupParse => ({
           signature: group.signature,
           elections: partial.elections.filter((e) => e.key === group.key),
           broken: partial.brokenElections.filter((b) => b.key === group.key),
           problems: partial.problems.filter((p) => p.electionKey === group.key),
-        };
-        next.set(group.key, result);
-        return result;
-      });
-      options.onChunk?.(chunkOf(parsed), context);
-    }
+        }));
+        parsed.forEach((result, i) => next.set(part[i]!.key, result));
+        options.onChunk?.(chunkOf(parsed), context);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 1) }, lane));
     this.groups = new Map(groups.map((g) => [g.key, next.get(g.key)!]));
 
     const all = [...this.groups.values()];

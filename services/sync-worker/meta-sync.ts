@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/logging/logger.js';
 import { emptyCounts, SyncApplier, type SyncCounts } from './apply-sync-plan.js';
 import { MetaParseCache, type ParseContext } from './meta-parse-cache.js';
 import type { MetaSource } from './meta-source.js';
+import type { ParsePool } from './parse-pool.js';
 import { attributeProblems, planArchives, planElections } from './sync-plan.js';
 
 export interface MetaSyncPorts {
@@ -17,6 +18,8 @@ export interface MetaSyncPorts {
   logger: Logger;
   /** Elections written at the same time (each in its own transaction). SQLite writes one at a time anyway. */
   concurrency?: number;
+  /** Parses in worker threads; in this thread (chunk by chunk) when absent. */
+  parsePool?: Pick<ParsePool, 'parse' | 'size'>;
 }
 
 export interface SyncOutcome {
@@ -61,6 +64,8 @@ export function createMetaSync(ports: MetaSyncPorts): MetaSync {
       const applier = new SyncApplier({ repos, now, concurrency: ports.concurrency ?? 1 });
       let dirs: ParseContext['dirs'] = [];
       const parse = await cache.parse(entries, (ids) => source.read(ids), {
+        parser: ports.parsePool?.parse,
+        parallel: ports.parsePool?.size,
         onChunk: (chunk, context) => {
           dirs = context.dirs;
           applier.add(planElections(chunk, attributeProblems([...chunk.problems, ...context.rootProblems], context.dirs), stored, commit!));

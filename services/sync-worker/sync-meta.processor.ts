@@ -2,10 +2,14 @@ import type { Kernel } from '../../shared/kernel/kernel.js';
 import type { Processor } from '../../shared/queue/processor.js';
 import { createGitMetaSource } from './git-meta-source.js';
 import { createMetaSync } from './meta-sync.js';
+import { ParsePool } from './parse-pool.js';
 
 /** The queue adapter of `sync-meta`: one MetaSync per process, so its parse cache survives between jobs. */
 export function syncMetaProcessor(kernel: Kernel): Processor<{ trigger: string }> {
+  const parsePool = new ParsePool(undefined, (err) => kernel.logger.warn({ err }, 'parse workers unavailable; parsing in the main thread'));
+  kernel.shutdown.add('queues', 'parse workers', () => parsePool.close());
   const sync = createMetaSync({
+    parsePool,
     repos: kernel.repos,
     source: createGitMetaSource(kernel.config.meta),
     now: () => kernel.now(),

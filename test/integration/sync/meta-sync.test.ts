@@ -7,6 +7,7 @@ import { migrateLatest } from '../../../shared/db/migrate.js';
 import { createRepositories, type Repositories } from '../../../shared/db/repositories/index.js';
 import { createGitMetaSource, type GitMetaSource } from '../../../services/sync-worker/git-meta-source.js';
 import { createMetaSync, type MetaSync } from '../../../services/sync-worker/meta-sync.js';
+import { ParsePool } from '../../../services/sync-worker/parse-pool.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 import { candidateMd, createMetaGitRepo, electionFiles, electionYaml, type MetaGitRepo } from '../../support/meta-git-repo.js';
 import { silentLogger } from '../../support/silent-logger.js';
@@ -20,15 +21,19 @@ for (const target of databaseTargets()) {
     let repos: Repositories;
     let meta: MetaGitRepo;
     let sync: MetaSync;
+    // Worker-thread parsing, as the sync worker runs it (the plain in-thread path is the default elsewhere).
+    let parsePool: ParsePool;
 
     beforeAll(async () => {
       t = await createTestDatabase(target.kind);
       await migrateLatest(t.db);
       repos = createRepositories(t.db);
       meta = await createMetaGitRepo();
+      parsePool = new ParsePool(2, (err) => { throw err; });
       sync = newSync();
     });
     afterAll(async () => {
+      await parsePool?.close();
       await t?.drop();
       meta?.cleanup();
     });
@@ -36,7 +41,7 @@ for (const target of databaseTargets()) {
     let source: GitMetaSource;
     function newSync(): MetaSync {
       source = createGitMetaSource({ repo: meta.remote, branch: 'main', checkoutPath: meta.checkout, electionDir: 'elections' });
-      return createMetaSync({ repos, source, now: () => new Date(), logger: silentLogger, concurrency: target.kind === 'sqlite' ? 1 : 4 });
+      return createMetaSync({ repos, source, parsePool, now: () => new Date(), logger: silentLogger, concurrency: target.kind === 'sqlite' ? 1 : 4 });
     }
     const checkedOut = async (path: string) => {
       await source.worktreeSettled();

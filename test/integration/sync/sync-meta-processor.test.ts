@@ -13,6 +13,7 @@ describe('sync-meta processor', () => {
   let t: TestDatabase;
   let meta: MetaGitRepo;
   let kernel: Kernel;
+  const stops: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
     t = await createTestDatabase('sqlite');
@@ -24,6 +25,7 @@ describe('sync-meta processor', () => {
       repos: createRepositories(t.db),
       logger: silentLogger,
       now: () => new Date(),
+      shutdown: { add: (_phase: string, _name: string, run: () => Promise<void>) => void stops.push(run) },
       config: {
         database: t.config,
         meta: { repo: meta.remote, branch: 'main', checkoutPath: meta.checkout, electionDir: 'elections', webhookSecret: null, syncIntervalSeconds: 300 },
@@ -31,6 +33,7 @@ describe('sync-meta processor', () => {
     } as unknown as Kernel;
   });
   afterAll(async () => {
+    for (const stop of stops) await stop();
     await t?.drop();
     meta?.cleanup();
   });
