@@ -5,7 +5,7 @@
 // The table shows medians. LOG_LEVEL=info prints each sync's phase times.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { DatabaseConfig } from '../shared/config/config.js';
@@ -54,7 +54,10 @@ export async function run(): Promise<void> {
       await parsePool.close();
       rows.push([probe.label, ...(['full', 'unchanged', 'one'] as const).map((k) => cell(median(times[k]), TARGETS[k]))]);
     }
-    console.log(`${ELECTIONS} elections × ${VOTERS} voters × ${CANDIDATES} candidates; median of ${RUNS} runs\n`);
+    // Wall-clock times on a shared machine: say how busy it was.
+    const load = loadavg()[0]!.toFixed(1);
+    console.log(`${ELECTIONS} elections × ${VOTERS} voters × ${CANDIDATES} candidates; median of ${RUNS} runs; ` +
+      `${availableParallelism()} CPUs, load average ${load} at the end\n`);
     console.log('| database | first full sync (< 5 s) | no-change sync (< 200 ms) | one-election change (< 500 ms) |');
     console.log('|---|---|---|---|');
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
