@@ -182,3 +182,12 @@ export async function rewriteAllInRandomOrder(trx: Knex.Transaction, table: stri
   await trx.raw(`insert into ?? (${list}) select ${list} from ?? order by rand()`, [table, ...columns, ...columns, scratch]);
   await trx.raw('drop temporary table ??', [scratch]);
 }
+
+/**
+ * PostgreSQL: leave room in each page of a table whose rows are later updated in bulk, so the
+ * update can stay on the page without touching the indexes (a HOT update). Used for `votes`,
+ * whose links `delete_after` clears for a whole election at once. Other dialects: nothing.
+ */
+export async function reservePageSpaceForUpdates(knex: Knex, table: string, fillfactor: number): Promise<void> {
+  if (dialectOf(knex) === 'postgres') await knex.raw(`alter table ?? set (fillfactor = ${Math.trunc(fillfactor)})`, [table]);
+}

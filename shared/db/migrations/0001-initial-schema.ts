@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createTableClusteredByKey } from '../dialect.js';
+import { createTableClusteredByKey, reservePageSpaceForUpdates } from '../dialect.js';
 
 // The whole data model of DESIGN.md. Column types are chosen to behave the same on SQLite,
 // PostgreSQL and MariaDB: string ids, UTC datetimes with milliseconds, JSON stored as text.
@@ -88,6 +88,7 @@ export async function up(knex: Knex): Promise<void> {
     t.binary('sealed_ballot').nullable();
     t.unique(['election_id', 'user_id']);
   });
+  await reservePageSpaceForUpdates(knex, 'votes', 70);
 
   // A ballot: random id, election, ranking. No user, no timestamp. Stored in id order, not in
   // the order of voting.
