@@ -28,6 +28,28 @@ describe('createTallyAccumulator', () => {
     expect(uncached).toEqual(fromObjects);
   });
 
+  it('stops grouping JSON texts that rarely repeat, and still counts them right', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const permutations: string[][] = [];
+    const permute = (rest: string[], done: string[]): void => {
+      if (rest.length === 0) permutations.push(done);
+      rest.forEach((c, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...done, c]));
+    };
+    permute(ids, []);
+    const rankings = [...permutations.slice(0, 20_000), ...permutations.slice(0, 3_000)].map((p) => p.map((c) => [c]));
+    const fromJson = createTallyAccumulator(ids);
+    const fromObjects = createTallyAccumulator(ids);
+    for (const r of rankings) {
+      fromJson.addJson(JSON.stringify(r));
+      fromObjects.add(r);
+    }
+    const a = fromJson.finish();
+    const b = fromObjects.finish();
+    expect(a.ballots).toBe(23_000);
+    expect(Array.from(a.pairwise)).toEqual(Array.from(b.pairwise));
+    expect(a.rankings.size).toBe(20_000); // repeats were still merged, by the ranking index
+  });
+
   it('streams: each add is counted once, whatever the mix of forms', () => {
     const acc = createTallyAccumulator(['A', 'B']);
     acc.add([['A'], ['B']]);

@@ -37,6 +37,10 @@ export interface AccumulatorOptions {
 }
 
 const DEFAULT_MAX_CACHED_KEYS = 1 << 17;
+/** JSON texts kept for grouping, in characters (≈ 16–32 MB): long texts must not fill memory. */
+const MAX_CACHED_JSON_CHARS = 1 << 24;
+/** Lookups before judging whether grouping by text pays (it does not when texts rarely repeat). */
+const JSON_CACHE_TRIAL = 1 << 14;
 
 export function createTallyAccumulator(
   candidates: readonly string[],
@@ -56,6 +60,10 @@ export function createTallyAccumulator(
   let scratchLength = 0;
   const checkScratch = (): void => checkNoDuplicates(scratchLength);
   let finished = false;
+  let jsonCacheOn = true;
+  let jsonChars = 0;
+  let jsonLookups = 0;
+  let jsonHits = 0;
 
   /** Encodes into `scratch` (tie groups sorted, so A=B and B=A are one ranking); returns the length. */
   function encode(ranking: Ranking): number {
@@ -106,18 +114,31 @@ export function createTallyAccumulator(
     },
     addJson(json, count = 1) {
       checkOpen(count);
-      const known = byJson.get(json);
-      if (known !== undefined) {
-        store.addCount(known, count);
-      } else {
-        let ranking: Ranking;
-        try {
-          ranking = JSON.parse(json) as Ranking;
-        } catch {
-          throw new TallyInputError('ranking is not valid JSON');
+      if (jsonCacheOn) {
+        jsonLookups += 1;
+        const known = byJson.get(json);
+        if (known !== undefined) {
+          jsonHits += 1;
+          store.addCount(known, count);
+          total += count;
+          return;
         }
-        const id = record(encode(ranking), count);
-        if (byJson.size < maxCached) byJson.set(json, id);
+        // Mostly distinct texts: hashing them costs more than it saves, and they fill memory.
+        if (jsonLookups >= JSON_CACHE_TRIAL && jsonHits * 8 < jsonLookups) {
+          jsonCacheOn = false;
+          byJson.clear();
+        }
+      }
+      let ranking: Ranking;
+      try {
+        ranking = JSON.parse(json) as Ranking;
+      } catch {
+        throw new TallyInputError('ranking is not valid JSON');
+      }
+      const id = record(encode(ranking), count);
+      if (jsonCacheOn && byJson.size < maxCached && jsonChars + json.length <= MAX_CACHED_JSON_CHARS) {
+        byJson.set(json, id);
+        jsonChars += json.length;
       }
       total += count;
     },
