@@ -4,7 +4,8 @@
 // the JSON text of the `ballots.ranking` column or as the string[][] JSON.parse gives (whose
 // short id strings V8 interns, as here). Only time inside the tally is measured: adding rows
 // (grouping included), the pairwise pass and Schulze. Each measurement runs in its own child
-// process, so its peak RSS (getrusage maxRSS) is its own.
+// process, so its peak RSS (getrusage maxRSS) is its own. CONDORCET_BENCH_RUNS=n changes the
+// number of measured runs (default 5); the whole table takes a few minutes.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -212,7 +213,9 @@ export async function run(): Promise<void> {
     }
   }
   console.log(`\nMedian of ${runs} runs after a warm-up; Schulze winning votes, unranked ignored; row generation excluded. Load average at end: ${load()}.`);
-  console.log('CPU = process CPU time in the same windows (includes GC threads). Peak RSS is the whole child process; "input only" is its RSS before the first run (Node + the generated ballots at 2n+1 bytes each).');
+  console.log('CPU = process CPU time in the same windows (includes GC threads); on a busy machine it is the steadier figure.');
+  console.log('Peak RSS is the whole child process; "input only" is its RSS before the first run (Node + the generated ballots at 2n+1 bytes each).');
+  console.log('JSON rows cost a hash of each text; a tally worker can have the database group them first (SELECT ranking, COUNT(*) … GROUP BY ranking).');
 }
 
 if (process.argv[2] === CHILD_FLAG) console.log(JSON.stringify(measure(JSON.parse(process.argv[3]) as Spec)));
