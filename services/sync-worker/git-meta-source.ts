@@ -97,9 +97,7 @@ export function createGitMetaSource(options: GitMetaSourceOptions): GitMetaSourc
       // changed. Sync reads git objects at `head`, so the working tree (for people and `urna meta
       // check`) is brought up to date in the background, off the sync's critical path; if that
       // fails, HEAD still differs and the next update tries again.
-      worktree = g.raw(['checkout', '--force', '-B', branch, head])
-        .then(() => g.raw(['clean', '-ffdxq']))
-        .then(() => undefined, () => undefined);
+      worktree = g.raw(['checkout', '--force', '-B', branch, head]).then(() => undefined, () => undefined);
     }
     return head;
   }
@@ -113,11 +111,13 @@ export function createGitMetaSource(options: GitMetaSourceOptions): GitMetaSourc
 
     async list(commit) {
       const treeish = electionDir ? `${commit}:${electionDir}` : `${commit}^{tree}`;
-      const g = git();
-      // (`^{tree}` cannot follow a path, so ask for the object's type instead.)
-      const type = await g.raw(['cat-file', '-t', treeish]).then((s) => s.trim(), () => null);
-      if (type !== 'tree') return null;
-      return parseLsTree(await g.raw(['ls-tree', '-r', '-z', '-l', treeish]));
+      try {
+        return parseLsTree(await git().raw(['ls-tree', '-r', '-z', '-l', treeish]));
+      } catch (err) {
+        // The path is missing at this commit, or is a file: there is no elections root.
+        if (/not a valid object name|not a tree object/i.test(err instanceof Error ? err.message : String(err))) return null;
+        throw err;
+      }
     },
 
     read: (ids) => readBlobs(checkoutPath, ids, { env, timeoutMs }),

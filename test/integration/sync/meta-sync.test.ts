@@ -194,6 +194,14 @@ for (const target of databaseTargets()) {
       expect(outcome.counts).toMatchObject({ unchanged: 2, created: 0, updated: 0, restored: 0 });
     });
 
+    it('fails, archiving nothing, when the elections root is missing (a wrong ELECTION_DIR)', async () => {
+      const wrongDir = createGitMetaSource({ repo: meta.remote, branch: 'main', checkoutPath: meta.checkout, electionDir: 'election' });
+      const wrong = createMetaSync({ repos, source: wrongDir, now: () => new Date(), logger: silentLogger });
+      await expect(wrong.run('cli', { force: true })).rejects.toThrow(/ELECTION_DIR/);
+      expect((await repos.syncRuns.latest())!.status).toBe('failed');
+      expect((await repos.elections.list()).length).toBe(2);
+    });
+
     it('records a failed run when the repository cannot be fetched', async () => {
       const source = createGitMetaSource({ repo: `${meta.remote}-missing`, branch: 'main', checkoutPath: `${meta.checkout}-other`, electionDir: 'elections' });
       const broken = createMetaSync({ repos, source, now: () => new Date(), logger: silentLogger });
