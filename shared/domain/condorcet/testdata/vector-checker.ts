@@ -2,7 +2,7 @@
 // format) against the engine. Every `expected` key the engine can compute is compared; STV
 // keys are left to the multi-winner roadmap; any other key is reported, never ignored.
 import { TallyInputError } from '../errors.js';
-import { METHOD_NAMES } from '../method-names.js';
+import { resolveMethod } from '../method-names.js';
 import { tally } from '../tally.js';
 import type { Ballot, TallyResult, UnrankedRule } from '../types.js';
 
@@ -31,7 +31,7 @@ export function checkVector(vector: TallyVector): VectorReport {
   const notApplicable: string[] = [];
   const failures: string[] = [];
   const expected = vector.expected;
-  const engineMethod = (METHOD_NAMES as readonly string[]).includes(vector.method);
+  const engineMethod = isEngineMethod(vector.method);
   const seats = typeof expected.seats === 'number' ? expected.seats : undefined;
   const run = memo((method: string): TallyResult =>
     tally({ candidates: vector.candidates, ballots: vector.ballots, unranked: vector.unranked ?? 'last' }, { method, winners: method === vector.method ? seats : undefined }),
@@ -106,11 +106,11 @@ function compareKey(key: string, want: unknown, vector: TallyVector, run: (metho
       return sameTable(margins, want as Table);
     }
     case 'strongest_paths':
-      return vector.method.startsWith('schulze-') ? sameTable(own.strongest ?? {}, want as Table) : sameTable(run('schulze-winning').strongest ?? {}, want as Table);
+      return sameTable((own.strongest ? own : run('schulze-winning')).strongest ?? {}, want as Table);
     case 'copeland_balance':
       return sameScores(run('copeland').copelandScores ?? {}, want as Record<string, number>);
     case 'minimax_scores':
-      return sameScores(run(vector.method.startsWith('minimax-') ? vector.method : 'minimax-winning').minimaxScores ?? {}, want as Record<string, number>);
+      return sameScores((own.minimaxScores ? own : run('minimax-winning')).minimaxScores ?? {}, want as Record<string, number>);
     case 'kemeny_best_score': {
       const score = run('kemeny-young').kemenyScore;
       return score === want ? '' : `expected ${String(want)}, got ${String(score)}`;
@@ -170,6 +170,15 @@ function sameRounds(result: TallyResult, want: unknown): string {
     })
     .filter(Boolean)
     .join(' | ');
+}
+
+function isEngineMethod(method: string): boolean {
+  try {
+    resolveMethod(method);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function memo(fn: (method: string) => TallyResult): (method: string) => TallyResult {
