@@ -47,20 +47,15 @@ export function electionRoutes(env: WebEnv): Router {
   return router;
 }
 
-/** What the election page tells a signed-in user about their own participation. */
+/** What the election page tells a signed-in user about their own participation (one query). */
 export async function viewerOf(env: WebEnv, e: Election, user: ViewUser): Promise<Viewer> {
-  const { repos } = env.kernel;
-  const [eligible, vote, request] = await Promise.all([
-    repos.elections.isEligible(e.id, user.login),
-    repos.votes.findVote(e.id, user.id),
-    repos.exceptionRequests.findForUser(e.id, user.id),
-  ]);
+  const p = await env.kernel.repos.elections.participation(e.id, user.id, user.login);
   return {
-    eligible,
-    voted: vote !== null,
-    hasBallotLink: Boolean(vote?.link),
+    eligible: p.eligible,
+    voted: p.voted,
+    hasBallotLink: p.hasLink,
     officer: isOfficer(e, user.login),
-    exceptionRequestedAt: request?.createdAt ?? null,
-    canRequestException: !eligible && !request && env.kernel.now() < e.exceptionDueAt,
+    exceptionRequestedAt: p.exceptionAt,
+    canRequestException: !p.eligible && !p.exceptionAt && env.kernel.now() < e.exceptionDueAt,
   };
 }

@@ -143,6 +143,27 @@ export class ElectionsRepository {
     return Boolean(row);
   }
 
+  /**
+   * What the election page tells a signed-in user, in one round trip: on the voter list (any
+   * case)? voted, and with a sealed link? asked for an exception, and when? (Reads votes and
+   * exception_requests too: a read model for the page, not a second owner of those tables.)
+   */
+  async participation(electionId: string, userId: string, login: string): Promise<{ eligible: boolean; voted: boolean; hasLink: boolean; exceptionAt: Date | null }> {
+    const db = this.db;
+    const row = await db.select({
+      eligible: db.raw('exists ?', [db('eligible_voters').where({ election_id: electionId, login_lower: normaliseLogin(login) }).select(db.raw('1'))]),
+      link: db('votes').where({ election_id: electionId, user_id: userId }).select(db.raw('case when sealed_ballot is null then 0 else 1 end')),
+      exception_at: db('exception_requests').where({ election_id: electionId, user_id: userId }).select('created_at'),
+    }).first();
+    const link = row?.link;
+    return {
+      eligible: toBool(row?.eligible),
+      voted: link !== null && link !== undefined,
+      hasLink: toBool(link),
+      exceptionAt: toDateOrNull(row?.exception_at),
+    };
+  }
+
   /** Ids of the elections whose voter list holds this login (any case): the voter's dashboard. */
   async eligibleElectionIds(login: string): Promise<Set<string>> {
     const rows = await this.db('eligible_voters').where({ login_lower: normaliseLogin(login) }).select('election_id');

@@ -153,6 +153,15 @@ for (const target of databaseTargets()) {
       expect(again.text).toContain('You have already voted');
     });
 
+    it('reads a voter\'s participation in one query, on this database', async () => {
+      const voter1 = (await t.kernel.repos.users.findByLogin('voter1'))!;
+      expect(await t.kernel.repos.elections.participation(electionId, voter1.id, 'VOTER1')).toEqual({ eligible: true, voted: true, hasLink: false, exceptionAt: null });
+      const stranger = await t.kernel.repos.users.upsertByLogin('stranger', null);
+      const at = new Date('2030-01-01T00:00:00.000Z');
+      await t.kernel.repos.exceptionRequests.create({ electionId, userId: stranger.id, name: 'S', chat: '', description: 'd', comments: '' }, at);
+      expect(await t.kernel.repos.elections.participation(electionId, stranger.id, 'stranger')).toEqual({ eligible: false, voted: false, hasLink: false, exceptionAt: at });
+    });
+
     it('matches the voter list case-insensitively', async () => {
       const a = t.agent();
       await t.login(a, 'VOTER2');
