@@ -61,6 +61,23 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
+ * Whether an error means the database cannot be reached right now (refused or dropped
+ * connections, no free connection in time, the server shutting down or not accepting
+ * connections), as opposed to a problem with the query. Pages answer 503 for these.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; name?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.name === 'KnexTimeoutError') return true;
+  const code = String(e.code ?? '');
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+    'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN'].includes(code)) return true;
+  // PostgreSQL: connection exceptions (08xxx), admin/crash shutdown and "cannot connect now" (57P0x), too many connections.
+  if (/^08...$/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300') return true;
+  return /Connection terminated|Connection ended unexpectedly|connection is closed|Cannot enqueue .* after fatal error/i.test(e.message ?? '');
+}
+
+/**
  * Adds a row lock (FOR UPDATE / FOR SHARE) on PostgreSQL and MySQL. SQLite has no row locks and
  * needs none here: Urna opens it with a single connection, so transactions already run one at a time.
  */

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../../../shared/db/dialect.js';
 import type { Logger } from '../../../shared/logging/logger.js';
 import { errorPage } from '../../../views/pages/error.page.js';
 import { loginPromptPage } from '../../../views/pages/login.page.js';
@@ -15,6 +16,12 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFou
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
+    if (!(err instanceof HttpError) && isDatabaseUnavailable(err)) {
+      // The database is away (restarting, failing over, network): say so, and let the process
+      // carry on; the connection pool reconnects by itself once it is back.
+      logger.warn({ code: (err as { code?: string }).code ?? (err as Error).name, method: req.method, path: req.path }, 'database unavailable');
+      err = new HttpError(503, 'Temporarily unavailable', 'The database is not reachable at the moment, so this page cannot be shown and nothing was changed. Please try again in a minute.', { retryAfterSeconds: 30 });
+    }
     const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string };
     const status = err instanceof HttpError ? err.status : clientStatus(e.status ?? e.statusCode) ?? 500;
     if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
