@@ -208,3 +208,15 @@ export async function rewriteAllInRandomOrder(trx: Knex.Transaction, table: stri
 export async function reservePageSpaceForUpdates(knex: Knex, table: string, fillfactor: number): Promise<void> {
   if (dialectOf(knex) === 'postgres') await knex.raw(`alter table ?? set (fillfactor = ${Math.trunc(fillfactor)})`, [table]);
 }
+
+/**
+ * MySQL/MariaDB compare text case-insensitively under their default collations; Urna's ids are
+ * case-sensitive random strings and its logins are lower-cased by the code, so every table uses
+ * an exact (binary) UTF-8 collation, as PostgreSQL and SQLite compare by default.
+ */
+export function exactTextComparison(knex: Knex, table: Knex.CreateTableBuilder): void {
+  if (dialectOf(knex) === 'mysql') {
+    table.charset('utf8mb4');
+    table.collate('utf8mb4_bin');
+  }
+}

@@ -33,7 +33,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A scratch database of its own for one test file, so files never see each other's rows. */
+/**
+ * A scratch database of its own for one test file, so files never see each other's rows. MariaDB
+ * databases get the server's default (case-insensitive) collation, as an operator's would.
+ */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const name = `urna_t_${randomBytes(5).toString('hex')}`;
   if (kind === 'sqlite') {
@@ -45,7 +48,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   const services = inject('services');
   const serverUrl = kind === 'postgres' ? services.postgres! : services.mysql!;
   const admin = connectDatabase({ client: kind === 'postgres' ? 'pg' : 'mysql2', connection: serverUrl, poolMax: 1 });
-  await admin.raw(kind === 'postgres' ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await admin.raw(kind === 'postgres' ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const config: DatabaseConfig = { client: kind === 'postgres' ? 'pg' : 'mysql2', connection: url.toString(), poolMax: 10 };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createTableClusteredByKey, reservePageSpaceForUpdates } from '../dialect.js';
+import { createTableClusteredByKey, exactTextComparison, reservePageSpaceForUpdates } from '../dialect.js';
 
 // The whole data model of DESIGN.md. Column types are chosen to behave the same on SQLite,
 // PostgreSQL and MariaDB: string ids, UTC datetimes with milliseconds, JSON stored as text.
@@ -12,7 +12,10 @@ function timestamps(t: Knex.CreateTableBuilder): void {
 }
 
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('users', (t) => {
+  const createTable = (name: string, build: (t: Knex.CreateTableBuilder) => void) =>
+    knex.schema.createTable(name, (t) => { exactTextComparison(knex, t); build(t); });
+
+  await createTable('users', (t) => {
     t.string('id', ID).primary();
     t.string('login', 255).notNullable();
     // GitHub logins are case-insensitive; the lower-cased copy carries the unique key.
@@ -21,13 +24,13 @@ export async function up(knex: Knex): Promise<void> {
     timestamps(t);
   });
 
-  await knex.schema.createTable('sessions', (t) => {
+  await createTable('sessions', (t) => {
     t.string('sid', 128).primary();
     t.text('data', 'mediumtext').notNullable();
     t.datetime('expires_at', { precision: 3, useTz: true }).notNullable().index();
   });
 
-  await knex.schema.createTable('elections', (t) => {
+  await createTable('elections', (t) => {
     t.string('id', ID).primary();
     t.string('key', 255).notNullable().unique();
     t.string('path', 1024).notNullable();
@@ -58,7 +61,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['start_at']);
   });
 
-  await knex.schema.createTable('candidates', (t) => {
+  await createTable('candidates', (t) => {
     t.string('id', ID).primary();
     t.string('election_id', ID).notNullable().references('elections.id').onDelete('CASCADE');
     t.string('candidate_key', 255).notNullable(); // the `ID` in the candidate file: the ballot key
@@ -70,7 +73,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['election_id', 'candidate_key']);
   });
 
-  await knex.schema.createTable('eligible_voters', (t) => {
+  await createTable('eligible_voters', (t) => {
     t.string('election_id', ID).notNullable().references('elections.id').onDelete('CASCADE');
     t.string('login_lower', 255).notNullable();
     t.string('login', 255).notNullable();
@@ -79,7 +82,7 @@ export async function up(knex: Knex): Promise<void> {
 
   // One row per (election, user) who has voted. No timestamp. The optional link to the ballot is
   // sealed under a key derived from the voter's passphrase; without a passphrase there is no link.
-  await knex.schema.createTable('votes', (t) => {
+  await createTable('votes', (t) => {
     t.string('id', ID).primary();
     t.string('election_id', ID).notNullable().references('elections.id').onDelete('CASCADE');
     t.string('user_id', ID).notNullable().references('users.id').onDelete('CASCADE');
@@ -93,13 +96,14 @@ export async function up(knex: Knex): Promise<void> {
   // A ballot: random id, election, ranking. No user, no timestamp. Stored in id order, not in
   // the order of voting.
   await createTableClusteredByKey(knex, 'ballots', (t) => {
+    exactTextComparison(knex, t);
     t.string('id', ID).primary();
     t.string('election_id', ID).notNullable().references('elections.id').onDelete('CASCADE');
     t.text('ranking').notNullable(); // JSON string[][]: groups of tied candidate keys, best first
     t.index(['election_id']);
   });
 
-  await knex.schema.createTable('exception_requests', (t) => {
+  await createTable('exception_requests', (t) => {
     t.string('id', ID).primary();
     t.string('election_id', ID).notNullable().references('elections.id').onDelete('CASCADE');
     t.string('user_id', ID).notNullable().references('users.id').onDelete('CASCADE');
@@ -112,7 +116,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['election_id', 'user_id']);
   });
 
-  await knex.schema.createTable('sync_runs', (t) => {
+  await createTable('sync_runs', (t) => {
     t.string('id', ID).primary();
     t.string('trigger', 32).notNullable();
     t.string('status', 16).notNullable(); // running | done | skipped | failed
@@ -124,7 +128,7 @@ export async function up(knex: Knex): Promise<void> {
     t.text('error').nullable();
   });
 
-  await knex.schema.createTable('tally_runs', (t) => {
+  await createTable('tally_runs', (t) => {
     t.string('id', ID).primary();
     t.string('election_id', ID).notNullable().references('elections.id').onDelete('CASCADE');
     t.string('status', 16).notNullable(); // queued | running | done | failed

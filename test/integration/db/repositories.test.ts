@@ -138,3 +138,26 @@ for (const target of databaseTargets()) {
     });
   });
 }
+
+for (const target of databaseTargets()) {
+  describe.skipIf(!target.available)(`text comparison on ${target.kind}`, () => {
+    it('compares ids and keys exactly, whatever the server collation', async () => {
+      const t = await createTestDatabase(target.kind);
+      try {
+        await migrateLatest(t.db);
+        const repos = createRepositories(t.db);
+        await t.db.transaction((trx) => repos.elections.saveVersion(trx, electionVersion({ key: 'Case' })));
+        expect(await repos.elections.findByKey('case')).toBeNull();
+        const e = (await repos.elections.findByKey('Case'))!;
+        const u1 = await repos.users.upsertByLogin('one', null);
+        const u2 = await repos.users.upsertByLogin('two', null);
+        await repos.votes.castVote({ electionId: e.id, userId: u1.id, ballotId: 'AbC', ranking: [['alice']], link: null });
+        await repos.votes.castVote({ electionId: e.id, userId: u2.id, ballotId: 'aBc', ranking: [['bob']], link: null });
+        expect(await repos.votes.findBallot(e.id, 'AbC')).toEqual([['alice']]);
+        expect(await repos.votes.findBallot(e.id, 'aBc')).toEqual([['bob']]);
+      } finally {
+        await t.drop();
+      }
+    });
+  });
+}
