@@ -1,6 +1,6 @@
 import { isRetryableConflict } from '../../shared/db/dialect.js';
 import type { ElectionVersion } from '../../shared/db/repositories/elections.repository.js';
-import type { Repositories } from '../../shared/db/repositories/index.js';
+import { createRepositories, type Repositories } from '../../shared/db/repositories/index.js';
 import { sortProblems } from '../../shared/domain/meta/index.js';
 import type { SyncProblem } from '../../shared/db/repositories/sync-runs.repository.js';
 import type { SyncAction, SyncPlan } from './sync-plan.js';
@@ -110,10 +110,18 @@ async function applyOne(action: SyncAction, { repos, now }: ApplyPorts): Promise
       await retryConflicts(() => db.transaction((trx) => elections.saveVersion(trx, action.version, { now: now() })));
       return [];
     case 'update': {
-      const refusal = await candidateChangeRefusal(action.version, repos);
-      const version = refusal ? { ...action.version, problems: [...action.version.problems, refusal] } : action.version;
-      await retryConflicts(() => db.transaction((trx) => elections.saveVersion(trx, version, { keepCandidates: refusal !== null, now: now() })));
-      return refusal ? [{ ...refusal, electionKey: version.key }] : [];
+      // The election row is held for update while ballots are counted and candidates replaced, so
+      // no vote can slip in between (votes hold it shared and check their candidates under it).
+      const refusal = await retryConflicts(() => db.transaction(async (trx) => {
+        const tx = createRepositories(trx);
+        const existing = await tx.elections.findByKey(action.version.key);
+        if (existing) await tx.elections.lockForUpdate(existing.id);
+        const found = existing ? await candidateChangeRefusal(action.version, existing.id, tx) : null;
+        const version = found ? { ...action.version, problems: [...action.version.problems, found] } : action.version;
+        await tx.elections.saveVersion(trx, version, { keepCandidates: found !== null, now: now() });
+        return found;
+      }));
+      return refusal ? [{ ...refusal, electionKey: action.version.key }] : [];
     }
     case 'broken':
       if (action.stored) await elections.markBroken(action.key, action.problems, now());
@@ -143,12 +151,10 @@ async function retryConflicts<T>(work: () => Promise<T>, attempts = 4): Promise<
  * candidate key would leave ballots that can no longer be counted, so the stored candidates stay
  * and the officers are told. Names, bios, info and order may still change.
  */
-async function candidateChangeRefusal(version: ElectionVersion, repos: ApplyPorts['repos']): Promise<ElectionVersion['problems'][number] | null> {
-  const existing = await repos.elections.findByKey(version.key);
-  if (!existing) return null;
-  const ballots = await repos.votes.countBallots(existing.id);
+async function candidateChangeRefusal(version: ElectionVersion, electionId: string, repos: Pick<Repositories, 'elections' | 'votes'>): Promise<ElectionVersion['problems'][number] | null> {
+  const ballots = await repos.votes.countBallots(electionId);
   if (ballots === 0) return null;
-  const stored = new Set((await repos.elections.listCandidates(existing.id)).map((c) => c.key));
+  const stored = new Set((await repos.elections.listCandidates(electionId)).map((c) => c.key));
   const wanted = new Set(version.candidates.map((c) => c.key));
   const added = [...wanted].filter((k) => !stored.has(k));
   const removed = [...stored].filter((k) => !wanted.has(k));

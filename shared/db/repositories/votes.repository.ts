@@ -42,6 +42,25 @@ async function assertNotConcluded(trx: Knex.Transaction, electionId: string): Pr
   if (row && row.concluded_at !== null && row.concluded_at !== undefined) throw new ElectionConcludedError();
 }
 
+/** The ballot names a candidate the election no longer has (sync changed the list while the voter ranked). */
+export class CandidatesChangedError extends Error {
+  constructor() {
+    super('The list of candidates changed while you were voting. Please review your ballot and submit it again.');
+  }
+}
+
+/**
+ * Checks, under the same shared lock, that every candidate the ranking names still exists. Sync
+ * takes the election row for update before it changes a candidate list, so this check and that
+ * change cannot interleave: a ballot is never stored naming a candidate that is gone.
+ */
+async function assertCandidatesExist(trx: Knex.Transaction, electionId: string, ranking: Ranking): Promise<void> {
+  const keys = [...new Set(ranking.flat())];
+  if (keys.length === 0) return;
+  const row = await trx('candidates').where({ election_id: electionId }).whereIn('candidate_key', keys).count({ n: '*' }).first();
+  if (toCount(row?.n) !== keys.length) throw new CandidatesChangedError();
+}
+
 export class VotesRepository {
   constructor(private readonly db: Knex) {}
 
@@ -53,6 +72,7 @@ export class VotesRepository {
     try {
       await this.db.transaction(async (trx) => {
         await assertNotConcluded(trx, input.electionId);
+        await assertCandidatesExist(trx, input.electionId, input.ranking);
         await trx('votes').insert({
           id: newId(),
           election_id: input.electionId,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../../shared/db/migrate.js';
 import { createRepositories, type Repositories } from '../../../shared/db/repositories/index.js';
-import { AlreadyVotedError } from '../../../shared/db/repositories/votes.repository.js';
+import { AlreadyVotedError, CandidatesChangedError } from '../../../shared/db/repositories/votes.repository.js';
 import { DuplicateExceptionRequestError } from '../../../shared/db/repositories/exception-requests.repository.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 import { electionVersion } from '../../support/election-fixtures.js';
@@ -83,6 +83,15 @@ for (const target of databaseTargets()) {
       await repos.votes.revoke(e.id, user.id, 'ballot-1');
       expect(await repos.votes.countVotes(e.id)).toBe(0);
       expect(await repos.votes.countBallots(e.id)).toBe(0);
+    });
+
+    it('refuses a ballot naming a candidate the election does not have, and stores nothing', async () => {
+      const e = (await repos.elections.findByKey('steering---2030'))!;
+      const user = await repos.users.upsertByLogin('late-voter', null);
+      await expect(repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId: 'stale', ranking: [['alice'], ['zed']], link: null }))
+        .rejects.toBeInstanceOf(CandidatesChangedError);
+      expect(await repos.votes.findVote(e.id, user.id)).toBeNull();
+      expect(await repos.votes.findBallot(e.id, 'stale')).toBeNull();
     });
 
     it('streams rankings in pages and deletes links', async () => {
