@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { newId } from '../../../shared/db/ids.js';
-import { AlreadyVotedError } from '../../../shared/db/repositories/votes.repository.js';
+import { AlreadyVotedError, CandidatesChangedError, ElectionConcludedError } from '../../../shared/db/repositories/votes.repository.js';
 import { parseBallotForm, type Choices } from '../../../shared/domain/election/ballot-form.js';
 import type { Candidate, Election } from '../../../shared/domain/election/election.js';
 import { electionPath } from '../../../views/components/election-bits.js';
@@ -79,6 +79,11 @@ export function voteRoutes(env: WebEnv): Router {
       await repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId, ranking: ballot.ranking, link });
     } catch (err) {
       if (err instanceof AlreadyVotedError) throw alreadyVoted(e);
+      if (err instanceof ElectionConcludedError) throw votingClosed(e);
+      if (err instanceof CandidatesChangedError) {
+        const current = shuffled(await env.elections.candidates(e.id));
+        return showBallot(req, res, 409, e, current, ballot.choices, [err.message]);
+      }
       throw err;
     }
     // The vote is stored. Now hide the new ballot among others, so that its transaction id and
