@@ -31,6 +31,12 @@ export function itemLine(list: Loose[], index: number): number | undefined {
   return itemLines.get(list)?.[index];
 }
 
+/** A list whose items' lines are known without parsing YAML (see plain-voter-list.ts). */
+export function listWithLines(items: Loose[], lines: number[]): Loose[] {
+  itemLines.set(items, lines);
+  return items;
+}
+
 const NULL_PLAIN = new Set(['', '~', 'null', 'Null', 'NULL']);
 // Each node is converted once and aliases share the result, so a "billion laughs" document stays
 // linear; the budget still bounds huge or deeply nested documents.

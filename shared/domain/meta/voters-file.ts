@@ -1,4 +1,5 @@
-import { parseLooseYaml, type Loose } from './loose-yaml.js';
+import { listWithLines, parseLooseYaml, type Loose } from './loose-yaml.js';
+import { readPlainVoterList } from './plain-voter-list.js';
 import type { ProblemSink } from './problems.js';
 import { isLooseMap, readLoginList } from './scalars.js';
 
@@ -8,6 +9,8 @@ import { isLooseMap, readLoginList } from './scalars.js';
  * cannot be understood: an unreadable voter list must not silently become "nobody may vote".
  */
 export function parseVoters(text: string, path: string, sink: ProblemSink): string[] | undefined {
+  const plain = readPlainVoterList(text);
+  if (plain) return normalise(listWithLines(plain.logins, plain.lines), plain.keyLine, path, sink);
   const yaml = parseLooseYaml(text);
   for (const w of yaml.warnings) sink.warning(path, w.message, w.line);
   if (yaml.value === undefined) {
@@ -34,6 +37,10 @@ export function parseVoters(text: string, path: string, sink: ProblemSink): stri
     sink.error(path, 'voters.yaml must hold "eligible_voters:" followed by a list of GitHub logins');
     return undefined;
   }
+  return normalise(list, line, path, sink);
+}
+
+function normalise(list: Loose[], line: number | undefined, path: string, sink: ProblemSink): string[] {
   const { logins, notes } = readLoginList(list, 'voter');
   for (const note of notes) sink.warning(path, note.message, note.line ?? line);
   if (logins.length === 0) sink.warning(path, 'no eligible voters are listed', line);
