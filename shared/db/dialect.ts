@@ -145,32 +145,23 @@ export async function insertRows(db: Knex, table: string, rows: ReadonlyArray<Re
 
 /**
  * Rewrites rows, in the order given, so that where and in which transaction they are stored no
- * longer tells when they were first written. PostgreSQL: each row gets a new tuple version (a new
- * xmin, a new place in the heap). MySQL/MariaDB: the rows are deleted and inserted again (a new
- * DB_TRX_ID; InnoDB keeps them in primary-key order anyway). SQLite keeps no transaction ids and
- * the tables this is used on are stored WITHOUT ROWID, in key order: nothing to do. Rows another
- * transaction holds are skipped on PostgreSQL (that transaction is rewriting them already); on
- * MySQL they are locked in key order, so two rewrites never deadlock each other.
- * Returns the number of rows rewritten.
+ * longer tells when they were first written: the rows are deleted and inserted again, with the
+ * same values, in this transaction. PostgreSQL: new tuples (a new xmin) placed where the heap
+ * has room, in the order given (an UPDATE would not do: a HOT update keeps the new version on
+ * the old page, so the page still tells roughly when the row was first written). MySQL/MariaDB:
+ * a new DB_TRX_ID; InnoDB keeps the rows in primary-key order anyway. SQLite keeps no
+ * transaction ids and the tables this is used on are stored WITHOUT ROWID, in key order: nothing
+ * to do. Rows another transaction holds are skipped on PostgreSQL (that transaction is
+ * rewriting or deleting them); on MySQL they are locked in key order, so two rewrites never
+ * deadlock each other. Returns the number of rows rewritten.
  */
 export async function rewriteRows(trx: Knex.Transaction, table: string, key: string, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
   const dialect = dialectOf(trx);
   if (dialect === 'sqlite') return 0;
-  if (dialect === 'postgres') {
-    const locked = new Set((await trx(table).whereIn(key, ids).orderBy(key).forUpdate().skipLocked().select(key))
-      .map((r: Record<string, string>) => r[key]));
-    const order = ids.filter((id) => locked.has(id));
-    if (order.length === 0) return 0;
-    // One round trip: the statements run in this order, each writing its row's new version at
-    // the end of the heap. A parameterised query is one statement only, so the ids (checked to
-    // be plain tokens) are written into the text.
-    if (!order.every((id) => /^[A-Za-z0-9_-]+$/.test(id))) throw new Error('rewriteRows: ids must be plain tokens');
-    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-    await trx.raw(order.map((id) => `update ${quote(table)} set ${quote(key)} = ${quote(key)} where ${quote(key)} = '${id}'`).join(';\n'));
-    return order.length;
-  }
-  const rows: Array<Record<string, string | number | null>> = await trx(table).whereIn(key, ids).orderBy(key).forUpdate().select('*');
+  const locking = trx(table).whereIn(key, ids).orderBy(key).forUpdate();
+  const rows: Array<Record<string, string | number | null>> = await (dialect === 'postgres' ? locking.skipLocked() : locking).select('*');
+  if (rows.length === 0) return 0;
   const byId = new Map(rows.map((r) => [String(r[key]), r]));
   await trx(table).whereIn(key, [...byId.keys()]).delete();
   await insertRows(trx, table, ids.flatMap((id) => { const row = byId.get(id); return row ? [row] : []; }));

@@ -4,6 +4,7 @@ import { newId } from '../../shared/db/ids.js';
 import { createRepositories, type Repositories } from '../../shared/db/repositories/index.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../support/databases.js';
 import { electionVersion } from '../support/election-fixtures.js';
+import { spearman, xidPairingSuccess } from '../support/rank-stats.js';
 
 // The repository side of ballot mixing: rewriting ballots keeps every id and ranking, runs
 // beside votes and revokes without losing either, and on PostgreSQL really gives the ballot a
@@ -78,6 +79,40 @@ for (const target of databaseTargets()) {
       const expected = 40 + (target.kind === 'postgres' ? 1 : 0) - 10 + 19;
       expect(ids.size).toBe(expected);
       expect(await repos.votes.countVotes(electionId)).toBe(expected);
+    });
+
+    it.runIf(target.kind === 'postgres')('measures what mixing removes: without it, heap order and xmin give every vote away', async () => {
+      const logins = Array.from({ length: 100 }, (_, i) => `plain-${i}`);
+      const plain = (await t.db.transaction((trx) => repos.elections.saveVersion(trx, electionVersion({ key: 'plain', path: 'plain', voters: logins })))).id;
+      const cast: Array<{ userId: string; ballotId: string }> = [];
+      for (const login of logins) {
+        const userId = (await repos.users.upsertByLogin(login, null)).id;
+        const ballotId = newId();
+        await repos.votes.castVote({ electionId: plain, userId, ballotId, ranking: [['alice']], link: null });
+        cast.push({ userId, ballotId });
+      }
+      const measure = async () => {
+        const heap = (await t.db.raw('select id, xmin::text as x from ballots where election_id = ? order by ctid', [plain])).rows as Array<{ id: string; x: string }>;
+        const votes = new Map(((await t.db.raw('select user_id, xmin::text as x from votes where election_id = ?', [plain])).rows as Array<{ user_id: string; x: string }>).map((r) => [r.user_id, BigInt(r.x)]));
+        const position = new Map(heap.map((b, i) => [b.id, i]));
+        const xid = new Map(heap.map((b) => [b.id, BigInt(b.x)]));
+        return {
+          rho: spearman(cast.map((_, i) => i), cast.map((c) => position.get(c.ballotId)!)),
+          same: cast.filter((c) => xid.get(c.ballotId) === votes.get(c.userId)).length,
+          pairing: xidPairingSuccess(cast.map((c) => ({ xid: votes.get(c.userId)!, ballotId: c.ballotId })), heap.map((b) => ({ id: b.id, xid: BigInt(b.x) }))),
+        };
+      };
+      const before = await measure();
+      expect(before.same).toBe(100);
+      expect(before.rho).toBeGreaterThan(0.99);
+      expect(before.pairing).toBe(1);
+      await t.db.transaction((trx) => createRepositories(trx).votes.reshuffle(plain));
+      const after = await measure();
+      expect(after.same).toBe(0);
+      expect(Math.abs(after.rho)).toBeLessThan(0.4);
+      expect(after.pairing).toBeCloseTo(0.01, 5);
+      console.info(`[figures] postgres without mixing (vote and ballot in one transaction, nothing else): Spearman(voting order, heap order) = ${before.rho.toFixed(3)}, ` +
+        `vote xmin = ballot xmin for ${before.same}/100, pairing by xmin ${(before.pairing * 100).toFixed(0)}%; after one reshuffle: ${after.rho.toFixed(3)}, ${after.same}/100, ${(after.pairing * 100).toFixed(1)}%`);
     });
 
     it('reshuffles all of an election\'s ballots in one transaction, keeping ids and rankings', async () => {
