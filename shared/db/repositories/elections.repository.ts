@@ -3,31 +3,15 @@ import { normaliseLogin, type Candidate, type Election } from '../../domain/elec
 import { fromJson, insertRows, toBool, toCount, toDate, toDateOrNull, toJson, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
-/** What sync writes for one election: its fields, candidates and eligible voters, as of one commit. */
-export interface ElectionVersion {
-  key: string;
-  path: string;
-  name: string;
-  organization: string;
-  startAt: Date;
-  endAt: Date;
-  exceptionDueAt: Date;
-  noWinners: number;
-  allowNoOpinion: boolean;
-  deleteAfter: boolean;
-  method: string | null;
-  showCandidateFields: string[];
-  officers: string[];
-  eligibility: string;
-  exceptionDescription: string;
-  description: string;
-  results: string | null;
-  fingerprint: string;
-  metaCommit: string | null;
-  problems: Election['problems'];
+/**
+ * What sync writes for one election: the election's fields as the repository states them (the
+ * id, timestamps and the flags sync and the tally manage are the database's), with its
+ * candidates and eligible voters, as of one commit.
+ */
+export type ElectionVersion = Omit<Election, 'id' | 'broken' | 'archivedAt' | 'concludedAt' | 'createdAt' | 'updatedAt'> & {
   candidates: Array<Pick<Candidate, 'key' | 'name' | 'file' | 'info' | 'bio'>>;
   voters: string[];
-}
+};
 
 function toElection(row: Record<string, unknown>): Election {
   return {
