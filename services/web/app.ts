@@ -5,6 +5,7 @@ import { ElectionCache } from './election-cache.js';
 import { MarkdownCache } from './markdown-cache.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { rejectNulBytes } from './middleware/reject-nul.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -56,6 +57,7 @@ export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}):
   app.use(staticRoutes(files));
   app.use(sessionMiddleware(kernel));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
+  app.use(rejectNulBytes);
   app.use(csrfProtection({ exemptPrefixes: ['/v1/webhooks/'] }));
   app.use(cacheControl);
 
