@@ -1,16 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPresent, launchChromium } from '../support/chromium.js';
 import { startTestWebApp, type TestWebApp } from '../support/web-app.js';
 
 // Voting in headless Chromium: sign in through the fake GitHub, rank by drag (mouse and touch)
 // and by keyboard only, cast with a passphrase, view, revoke, vote again, and vote without
 // JavaScript. Screenshots at phone and desktop widths go to test-artifacts/screenshots/.
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present && process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must run the browser tests`);
-if (!present) console.warn(`\n⚠ ${CHROMIUM} not found: browser tests are SKIPPED (apt-get install chromium).\n`);
 
 const SHOTS = 'test-artifacts/screenshots';
 const PHONE = { width: 390, height: 844 };
@@ -18,7 +15,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const K = '/app/elections/steering---2030';
 const PASS = 'purple elephant dances';
 
-describe.skipIf(!present)('voting in Chromium', () => {
+describe.skipIf(!chromiumPresent)('voting in Chromium', () => {
   let t: TestWebApp;
   let browser: Browser;
   const problems: string[] = [];
@@ -38,11 +35,7 @@ describe.skipIf(!present)('voting in Chromium', () => {
       exceptionDueAt: new Date(Date.now() + 3_600_000),
     });
     await t.seedElection({ key: 'closed', path: 'closed', name: 'Closed 2020', startAt: new Date(Date.now() - 9e8), endAt: new Date(Date.now() - 8e8), results: '# Winner\n\nAlice' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,20 +1,20 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tallyElectionProcessor } from '../../services/tally-worker/tally-election.processor.js';
 import { castHandBallots } from '../integration/tally/tally-test-kit.js';
 import { sleep } from '../support/wait-for.js';
+import { chromiumPresent, launchChromium } from '../support/chromium.js';
 import { startTestWebApp, type TestWebApp } from '../support/web-app.js';
 
 // An officer in headless Chromium signs in, computes the results of a closed election, watches
 // the htmx-polled status turn into the result, and downloads the CSV. Leaves a screenshot.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 const hour = 3_600_000;
 
-describe.skipIf(!existsSync(CHROMIUM))('officer computes results in Chromium', () => {
+describe.skipIf(!chromiumPresent)('officer computes results in Chromium', () => {
   let t: TestWebApp;
   let browser: Browser;
 
@@ -30,11 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM))('officer computes results in Chromium', (
     // The worker starts only when the test says so: the page first shows the queued count and
     // must pick up the result by polling. (On SQLite a running count holds the one connection.)
     t.kernel.processors.register('tally-election', tallyElectionProcessor(t.kernel));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
