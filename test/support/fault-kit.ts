@@ -86,7 +86,9 @@ export async function createScenario(kind: DatabaseKind, options: { redisUrl?: s
     async close() {
       await Promise.all(processes.map((p) => p.kill9()));
       await db.drop();
-      if (redisUrl) await deleteRedisPrefix(redisUrl, redisPrefix);
+      // Processes may have been pointed at Redis through a proxy: clean the prefix on the real server.
+      const server = serverUrl('redis');
+      if (server) await deleteRedisPrefix(server, redisPrefix);
     },
   };
 }
