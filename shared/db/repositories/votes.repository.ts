@@ -138,28 +138,9 @@ export class VotesRepository {
   }
 
   /**
-   * Streams an election's rankings in pages ordered by the random ballot id, so memory stays flat
-   * however many ballots there are.
-   */
-  async *streamRankings(electionId: string, pageSize = 5000): AsyncGenerator<Ranking[]> {
-    let after = '';
-    for (;;) {
-      const rows = await this.db('ballots')
-        .where({ election_id: electionId })
-        .andWhere('id', '>', after)
-        .orderBy('id')
-        .limit(pageSize)
-        .select('id', 'ranking');
-      if (rows.length === 0) return;
-      yield rows.map((r: { ranking: string }) => JSON.parse(r.ranking) as Ranking);
-      after = rows[rows.length - 1].id;
-      if (rows.length < pageSize) return;
-    }
-  }
-
-  /**
-   * Like streamRankings, but yields the stored JSON texts unparsed: the tally accumulator groups
-   * identical texts before parsing, which is much faster than parsing every ballot here.
+   * Streams an election's rankings as their stored JSON texts, in pages ordered by the random
+   * ballot id, so memory stays flat however many ballots there are. Unparsed: the tally
+   * accumulator groups identical texts before parsing, much faster than parsing every ballot here.
    */
   async *streamRankingTexts(electionId: string, pageSize = 10_000): AsyncGenerator<string[]> {
     let after = '';

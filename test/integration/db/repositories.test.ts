@@ -104,7 +104,10 @@ for (const target of databaseTargets()) {
         });
       }
       let seen = 0;
-      for await (const page of repos.votes.streamRankings(e.id, 10)) seen += page.length;
+      for await (const page of repos.votes.streamRankingTexts(e.id, 10)) {
+        seen += page.length;
+        expect(page.every((text) => JSON.stringify(JSON.parse(text)) === text)).toBe(true);
+      }
       expect(seen).toBe(25);
       expect(await repos.votes.deleteLinks(e.id)).toBe(25);
       const u0 = (await repos.users.findByLogin('streamer0'))!;
