@@ -1,24 +1,12 @@
 import { DATETIME_HINT, parseMetaDatetime } from './datetime.js';
-import { parseLooseYaml, type Loose, type LooseMap } from './loose-yaml.js';
+import { readYamlFile, type Loose, type LooseMap } from './loose-yaml.js';
 import type { ProblemSink } from './problems.js';
+import type { ParsedElection } from './types.js';
 import { isLooseMap, readBool, readInt, readLoginList, readText } from './scalars.js';
 
-/** The settings read from one election.yaml (R6-R10, R22). */
-export interface ElectionSettings {
-  name: string;
-  organization: string;
-  start: Date;
-  end: Date;
-  exceptionDue: Date;
-  noWinners: number;
-  allowNoOpinion: boolean;
-  deleteAfter: boolean;
-  showCandidateFields: string[];
-  officers: string[];
-  eligibility: string;
-  exceptionDescription: string;
-  method: string | null;
-}
+/** The settings read from one election.yaml (R6-R10, R22): the election's own fields, before its files are added. */
+export type ElectionSettings = Pick<ParsedElection, 'name' | 'organization' | 'start' | 'end' | 'exceptionDue' | 'noWinners' |
+  'allowNoOpinion' | 'deleteAfter' | 'showCandidateFields' | 'officers' | 'eligibility' | 'exceptionDescription' | 'method'>;
 
 // Elekto reads neither flag. No-opinion is always offered there, and deleting the voter-ballot
 // link after the tally is the privacy-preserving choice, so both default to true.
@@ -31,13 +19,8 @@ const DEFAULT_DELETE_AFTER = true;
  * `no_winners`. Everything else falls back to a default with a warning.
  */
 export function parseElectionSettings(text: string, path: string, key: string, sink: ProblemSink): ElectionSettings | undefined {
-  const yaml = parseLooseYaml(text);
-  for (const w of yaml.warnings) sink.warning(path, w.message, w.line);
-  if (yaml.value === undefined) {
-    for (const e of yaml.errors) sink.error(path, `invalid YAML: ${e.message}`, e.line);
-    return undefined;
-  }
-  const doc = yaml.value;
+  const doc = readYamlFile(text, path, sink);
+  if (doc === undefined) return undefined;
   if (!isLooseMap(doc)) {
     sink.error(path, doc === null ? 'election.yaml is empty' : 'election.yaml must be a mapping of settings (key: value)');
     return undefined;

@@ -1,3 +1,4 @@
+import type { ProblemSink } from './problems.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 // YAML is loaded with the failsafe schema, so every scalar stays the text the officer wrote:
@@ -148,4 +149,17 @@ function toIssue(e: { code?: string; message: string; linePos?: [{ line: number;
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Parses a whole meta file and reports its YAML warnings and syntax errors against `path`.
+ * Returns undefined (errors reported) when the text is not YAML; null for an empty document.
+ */
+export function readYamlFile(text: string, path: string, sink: ProblemSink): Loose | undefined {
+  const yaml = parseLooseYaml(text);
+  for (const w of yaml.warnings) sink.warning(path, w.message, w.line);
+  if (yaml.value === undefined) {
+    for (const e of yaml.errors) sink.error(path, `invalid YAML: ${e.message}`, e.line);
+  }
+  return yaml.value;
 }

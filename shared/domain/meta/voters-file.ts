@@ -1,4 +1,4 @@
-import { listWithLines, parseLooseYaml, type Loose } from './loose-yaml.js';
+import { listWithLines, readYamlFile, type Loose } from './loose-yaml.js';
 import { readPlainVoterList } from './plain-voter-list.js';
 import type { ProblemSink } from './problems.js';
 import { isLooseMap, readLoginList } from './scalars.js';
@@ -11,13 +11,8 @@ import { isLooseMap, readLoginList } from './scalars.js';
 export function parseVoters(text: string, path: string, sink: ProblemSink): string[] | undefined {
   const plain = readPlainVoterList(text);
   if (plain) return normalise(listWithLines(plain.logins, plain.lines), plain.keyLine, path, sink);
-  const yaml = parseLooseYaml(text);
-  for (const w of yaml.warnings) sink.warning(path, w.message, w.line);
-  if (yaml.value === undefined) {
-    for (const e of yaml.errors) sink.error(path, `invalid YAML: ${e.message}`, e.line);
-    return undefined;
-  }
-  const doc = yaml.value;
+  const doc = readYamlFile(text, path, sink);
+  if (doc === undefined) return undefined;
   let list: Loose[];
   let line: number | undefined;
   if (doc === null) {
