@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { schulze } from '../shared/domain/condorcet/schulze.js';
 import { createTallyAccumulator } from '../shared/domain/condorcet/tally-accumulator.js';
 import { tallySummary } from '../shared/domain/condorcet/tally.js';
+import { seededRandom } from './support/realistic-ballots.js';
 
 type Shape = 'skewed' | 'distinct';
 type Input = 'json' | 'objects';
@@ -37,18 +38,6 @@ function timed(into: Timing, fn: () => void): void {
   into.cpuMs += (used.user + used.system) / 1000;
 }
 
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Ballots as bytes: candidate order, ranked length, "tied with the previous one" flags. */
 interface Compact { n: number; count: number; order: Uint8Array; tie: Uint8Array; len: Uint8Array }
 
@@ -60,7 +49,7 @@ const compact = (n: number, count: number): Compact => ({ n, count, order: new U
  * bullet votes do. `distinct`: every ballot a fresh random complete order (worst case).
  */
 function generate(count: number, n: number, shape: Shape): Compact {
-  const rand = prng(0x5eed + n * 7 + (shape === 'skewed' ? 1 : 2));
+  const rand = seededRandom(0x5eed + n * 7 + (shape === 'skewed' ? 1 : 2));
   const perm = new Uint8Array(n);
   const fill = (target: Compact, k: number): void => {
     for (let i = 0; i < n; i++) perm[i] = i;
