@@ -4,6 +4,8 @@ import { newId } from '../../shared/db/ids.js';
 import { createRepositories, type Repositories } from '../../shared/db/repositories/index.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../support/databases.js';
 import { electionVersion } from '../support/election-fixtures.js';
+import { createLogger } from '../../shared/logging/logger.js';
+import { BallotMixer } from '../../services/web/voting/ballot-mixer.js';
 import { spearman, xidPairingSuccess } from '../support/rank-stats.js';
 
 // The repository side of ballot mixing: rewriting ballots keeps every id and ranking, runs
@@ -38,7 +40,7 @@ for (const target of databaseTargets()) {
 
     it('mixes a ballot among others without changing any id or ranking', async () => {
       const before = await snapshot();
-      const rewritten = await repos.votes.mixBallot(electionId, ballotOf.get(users[0]!)!, 16);
+      const rewritten = await repos.votes.mixBallots(electionId, [ballotOf.get(users[0]!)!], 16);
       expect(rewritten).toBe(target.kind === 'sqlite' ? 0 : 17);
       expect(await snapshot()).toEqual(before);
     });
@@ -53,11 +55,39 @@ for (const target of databaseTargets()) {
       });
       const cast = await xmin();
       expect(cast.ballot).toBe(cast.vote); // what a database administrator could pair, before mixing
-      await repos.votes.mixBallot(electionId, ballotId, 16);
+      await repos.votes.mixBallots(electionId, [ballotId], 16);
       const mixed = await xmin();
       expect(mixed.ballot).not.toBe(mixed.vote);
       const group = (await t.db.raw('select count(*)::int as n from ballots where xmin::text = ?', [mixed.ballot])).rows[0].n as number;
       expect(group).toBe(17);
+    });
+
+    it('mixes the ballots cast meanwhile in one batch (BallotMixer), keeping every id and ranking', async () => {
+      const logins = Array.from({ length: 30 }, (_, i) => `batch-${i}`);
+      const batchElection = (await t.db.transaction((trx) => repos.elections.saveVersion(trx, electionVersion({ key: 'batch', path: 'batch', voters: logins })))).id;
+      const mixer = new BallotMixer(repos.votes, createLogger({ level: 'silent' }));
+      const cast: Array<{ userId: string; ballotId: string }> = [];
+      for (const login of logins) {
+        const userId = (await repos.users.upsertByLogin(login, null)).id;
+        const ballotId = newId();
+        await repos.votes.castVote({ electionId: batchElection, userId, ballotId, ranking: [['alice'], ['bob']], link: null });
+        if (cast.length >= 10) mixer.add(batchElection, ballotId); // the first 10 stand for earlier, mixed ballots
+        cast.push({ userId, ballotId });
+      }
+      const before = (await t.db('ballots').where({ election_id: batchElection }).select('id', 'ranking').orderBy('id')).map((r) => `${r.id}=${r.ranking}`);
+      await mixer.flush();
+      const after = (await t.db('ballots').where({ election_id: batchElection }).select('id', 'ranking').orderBy('id')).map((r) => `${r.id}=${r.ranking}`);
+      expect(after).toEqual(before);
+      if (target.kind === 'postgres') {
+        const xmin = async (table: string, column: string, ids: string[]) => (await t.db.raw(`select ${column} as id, xmin::text as x from ${table} where ${column} = any(?)`, [ids])).rows as Array<{ id: string; x: string }>;
+        const fresh = cast.slice(10);
+        const ballotXmins = new Set((await xmin('ballots', 'id', fresh.map((c) => c.ballotId))).map((r) => r.x));
+        const voteXmins = new Set((await xmin('votes', 'user_id', fresh.map((c) => c.userId))).map((r) => r.x));
+        expect(ballotXmins.size).toBe(1); // one mixing transaction for the 20 new ballots
+        expect(voteXmins.has([...ballotXmins][0]!)).toBe(false);
+        const group = (await t.db.raw('select count(*)::int as n from ballots where election_id = ? and xmin::text = ?', [batchElection, [...ballotXmins][0]])).rows[0].n as number;
+        expect(group).toBe(30); // the 20 new ones and all 10 others (fewer than the sample size)
+      }
     });
 
     it('runs beside simultaneous votes, revokes and other mixes without losing or doubling anything', async () => {
@@ -67,8 +97,8 @@ for (const target of databaseTargets()) {
       const work: Array<Promise<unknown>> = [
         ...revokers.map((u) => repos.votes.revoke(electionId, u, ballotOf.get(u)!)),
         ...voters.map((u, i) => repos.votes.castVote({ electionId, userId: u, ballotId: fresh[i]!, ranking: [['carol']], link: null })
-          .then(() => repos.votes.mixBallot(electionId, fresh[i]!, 8))),
-        ...users.slice(11, 31).map((u) => repos.votes.mixBallot(electionId, ballotOf.get(u)!, 8)),
+          .then(() => repos.votes.mixBallots(electionId, [fresh[i]!], 8))),
+        ...users.slice(11, 31).map((u) => repos.votes.mixBallots(electionId, [ballotOf.get(u)!], 8)),
       ];
       const outcomes = await Promise.allSettled(work);
       expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);

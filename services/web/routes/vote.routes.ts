@@ -10,6 +10,7 @@ import { voteReviewPage, type ReviewData } from '../../../views/pages/vote-revie
 import { electionOf, loadElection, requireLogin, userOf } from '../middleware/auth.js';
 import { sendPage, seeOther } from '../render.js';
 import { shuffled } from '../shuffle.js';
+import { BallotMixer } from '../voting/ballot-mixer.js';
 import { alreadyVoted, assertMayVote, votingClosed } from '../voting/voting-rules.js';
 import type { WebEnv } from '../web-env.js';
 import { bodyField } from './auth.routes.js';
@@ -24,6 +25,9 @@ export function voteRoutes(env: WebEnv): Router {
   const router = Router();
   const { repos } = env.kernel;
   const guard = [requireLogin, loadElection(env)];
+  const mixer = new BallotMixer(repos.votes, env.kernel.logger);
+  // After the server stops taking votes, before the database closes.
+  env.kernel.shutdown.add('workers', 'ballot mixer', () => mixer.flush());
 
   async function ballotContext(req: Request, res: Response, checkVoted = true): Promise<{ e: Election; candidates: Candidate[] }> {
     const e = electionOf(res);
@@ -86,11 +90,9 @@ export function voteRoutes(env: WebEnv): Router {
       }
       throw err;
     }
-    // The vote is stored. Now hide the new ballot among others, so that its transaction id and
-    // its place in storage no longer pair it with the vote row (see SECURITY.md). Best effort;
-    // only the error code is logged, never SQL that could carry a ballot id.
-    await repos.votes.mixBallot(e.id, ballotId).catch((err: unknown) =>
-      env.kernel.logger.warn({ code: (err as { code?: string }).code ?? 'unknown' }, 'could not mix a new ballot among the others'));
+    // The vote is stored. Soon the mixer hides the new ballot among others, so that its
+    // transaction id and its place in storage no longer pair it with the vote row.
+    mixer.add(e.id, ballotId);
     seeOther(res, electionPath(e.key, '/confirmation'));
   });
 

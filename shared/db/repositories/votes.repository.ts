@@ -32,16 +32,6 @@ export class ElectionConcludedError extends Error {
   }
 }
 
-/**
- * Refuses a change to a concluded election. The shared row lock waits for a tally in progress
- * (which holds the row for update from its count to its conclusion), so a vote either lands
- * before the count or sees the conclusion; it is never silently left out of the result.
- */
-async function assertNotConcluded(trx: Knex.Transaction, electionId: string): Promise<void> {
-  const row = await withRowLock(trx, trx('elections').where({ id: electionId }).select('concluded_at'), 'share').first();
-  if (row && row.concluded_at !== null && row.concluded_at !== undefined) throw new ElectionConcludedError();
-}
-
 /** The ballot names a candidate the election no longer has (sync changed the list while the voter ranked). */
 export class CandidatesChangedError extends Error {
   constructor() {
@@ -50,15 +40,20 @@ export class CandidatesChangedError extends Error {
 }
 
 /**
- * Checks, under the same shared lock, that every candidate the ranking names still exists. Sync
- * takes the election row for update before it changes a candidate list, so this check and that
- * change cannot interleave: a ballot is never stored naming a candidate that is gone.
+ * Refuses a change to a concluded election and, given a ranking, a ballot naming a candidate the
+ * election no longer has; one statement, under a shared lock on the election row. A tally in
+ * progress holds that row for update from its count to its conclusion, so a vote either lands
+ * before the count or sees the conclusion: it is never silently left out of the result. Sync
+ * takes the row for update before it changes a candidate list, so the candidate check and that
+ * change cannot interleave either.
  */
-async function assertCandidatesExist(trx: Knex.Transaction, electionId: string, ranking: Ranking): Promise<void> {
-  const keys = [...new Set(ranking.flat())];
-  if (keys.length === 0) return;
-  const row = await trx('candidates').where({ election_id: electionId }).whereIn('candidate_key', keys).count({ n: '*' }).first();
-  if (toCount(row?.n) !== keys.length) throw new CandidatesChangedError();
+async function assertElectionTakes(trx: Knex.Transaction, electionId: string, ranking: Ranking | null): Promise<void> {
+  const keys = [...new Set(ranking?.flat() ?? [])];
+  const known = trx('candidates').where({ election_id: electionId }).whereIn('candidate_key', keys).count('*');
+  const query = trx('elections').where({ id: electionId }).select('concluded_at', ...(ranking ? [known.as('known')] : []));
+  const row = await withRowLock(trx, query, 'share').first();
+  if (row && row.concluded_at !== null && row.concluded_at !== undefined) throw new ElectionConcludedError();
+  if (ranking && toCount(row?.known) !== keys.length) throw new CandidatesChangedError();
 }
 
 export class VotesRepository {
@@ -71,8 +66,7 @@ export class VotesRepository {
   async castVote(input: { electionId: string; userId: string; ballotId: string; ranking: Ranking; link: BallotLink | null }): Promise<void> {
     try {
       await this.db.transaction(async (trx) => {
-        await assertNotConcluded(trx, input.electionId);
-        await assertCandidatesExist(trx, input.electionId, input.ranking);
+        await assertElectionTakes(trx, input.electionId, input.ranking);
         await trx('votes').insert({
           id: newId(),
           election_id: input.electionId,
@@ -122,9 +116,9 @@ export class VotesRepository {
   async revoke(electionId: string, userId: string, ballotId: string): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       const done = await this.db.transaction(async (trx) => {
-        await assertNotConcluded(trx, electionId);
+        await assertElectionTakes(trx, electionId, null);
         const ballots = await trx('ballots').where({ election_id: electionId, id: ballotId }).delete();
-        // A mix (mixBallot) that rewrote this ballot while we waited for its lock leaves nothing
+        // A mix (mixBallots) that rewrote this ballot while we waited for its lock leaves nothing
         // for this statement to delete on PostgreSQL; the next attempt sees the rewritten row.
         if (ballots === 0 && attempt < 3) return false;
         const votes = await trx('votes').where({ election_id: electionId, user_id: userId }).delete();
@@ -159,29 +153,29 @@ export class VotesRepository {
   }
 
   /**
-   * Hides a new ballot among others of its election. Cast in the same transaction as its vote
+   * Hides new ballots among others of their election. Cast in the same transaction as its vote
    * row, a ballot shares that transaction's id (PostgreSQL's xmin, InnoDB's DB_TRX_ID) and, on
    * PostgreSQL, sits at the end of the heap, where a database administrator could pair the two.
-   * Called right after the vote, in a transaction of its own, this rewrites the new ballot
-   * together with `sampleSize` others chosen at random, in random order. Their ids do not change
-   * (the voter's sealed link points at the id). Best effort: a conflict is retried, then given up.
-   * Returns the number of ballots rewritten.
+   * Called after the votes (see services/web/voting/ballot-mixer.ts), in a transaction of its
+   * own, this rewrites the new ballots together with `sampleSize` others chosen at random, in
+   * random order. Their ids do not change (a voter's sealed link points at the id). A conflict is
+   * retried, then given up. Returns the number of ballots rewritten.
    */
-  async mixBallot(electionId: string, ballotId: string, sampleSize = 32): Promise<number> {
-    if (dialectOf(this.db) === 'sqlite') return 0; // see rewriteRows: nothing to hide there
+  async mixBallots(electionId: string, ballotIds: readonly string[], sampleSize = 32): Promise<number> {
+    if (ballotIds.length === 0 || dialectOf(this.db) === 'sqlite') return 0; // see rewriteRows: nothing to hide there
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction(async (trx) => {
           // Ids are random, so the ballots after a random point in id order are a random sample.
           const start = newId();
-          const others = () => trx('ballots').where({ election_id: electionId }).whereNot('id', ballotId);
+          const others = () => trx('ballots').where({ election_id: electionId }).whereNotIn('id', ballotIds);
           const after: string[] = await others().andWhere('id', '>', start).orderBy('id').limit(sampleSize).pluck('id');
           const before: string[] = after.length < sampleSize
             ? await others().andWhere('id', '<=', start).orderBy('id').limit(sampleSize - after.length).pluck('id')
             : [];
-          const ids = shuffle([...new Set<string>([ballotId, ...after, ...before])]);
+          const ids = shuffle([...new Set<string>([...ballotIds, ...after, ...before])]);
           return rewriteRows(trx, 'ballots', 'id', ids);
-        }, { isolationLevel: 'read committed' });
+        }, { isolationLevel: 'read committed' }); // no gap locks on MariaDB beside concurrent votes
       } catch (err) {
         if (attempt >= 5 || !isRetryableConflict(err)) throw err;
         await new Promise((r) => setTimeout(r, randomInt(5, 20 * attempt)));
