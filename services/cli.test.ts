@@ -50,6 +50,6 @@ describe('urna', () => {
     expect(await migrateCommand(['--status'], io, env)).toBe(0);
     expect(await migrateCommand([], io, env)).toBe(0);
     expect(await migrateCommand([], io, env)).toBe(0);
-    expect(io.stdout).toEqual(['pending: 0001-initial-schema', 'applied: 0001-initial-schema', 'the database is up to date']);
+    expect(io.stdout).toEqual(['pending: 0001-initial-schema, 0002-attempt-counters', 'applied: 0001-initial-schema, 0002-attempt-counters', 'the database is up to date']);
   });
 });

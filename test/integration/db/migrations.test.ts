@@ -3,7 +3,8 @@ import { migrateLatest, migrateRollbackAll, pendingMigrations, assertNoPendingMi
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 
 const TABLES = ['users', 'sessions', 'elections', 'candidates', 'eligible_voters', 'votes', 'ballots',
-  'exception_requests', 'sync_runs', 'tally_runs'];
+  'exception_requests', 'sync_runs', 'tally_runs', 'attempt_counters'];
+const MIGRATIONS = ['0001-initial-schema', '0002-attempt-counters'];
 
 for (const target of databaseTargets()) {
   describe.skipIf(!target.available)(`migrations on ${target.kind}`, () => {
@@ -12,12 +13,12 @@ for (const target of databaseTargets()) {
     afterAll(async () => { await t?.drop(); });
 
     it('reports every migration as pending on an empty database and refuses to start', async () => {
-      expect(await pendingMigrations(t.db)).toEqual(['0001-initial-schema']);
-      await expect(assertNoPendingMigrations(t.db)).rejects.toThrow(/pending migrations: 0001-initial-schema/);
+      expect(await pendingMigrations(t.db)).toEqual(MIGRATIONS);
+      await expect(assertNoPendingMigrations(t.db)).rejects.toThrow(/pending migrations: 0001-initial-schema, 0002-attempt-counters/);
     });
 
     it('creates the whole model, then removes it, then creates it again', async () => {
-      expect(await migrateLatest(t.db)).toEqual(['0001-initial-schema']);
+      expect(await migrateLatest(t.db)).toEqual(MIGRATIONS);
       for (const table of TABLES) expect(await t.db.schema.hasTable(table), table).toBe(true);
       await assertNoPendingMigrations(t.db);
 
