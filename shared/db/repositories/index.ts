@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { AttemptCountersRepository } from './attempt-counters.repository.js';
 import { ElectionsRepository } from './elections.repository.js';
 import { ExceptionRequestsRepository } from './exception-requests.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -18,6 +19,7 @@ export function createRepositories(db: Knex) {
     exceptionRequests: new ExceptionRequestsRepository(db),
     syncRuns: new SyncRunsRepository(db),
     tallyRuns: new TallyRunsRepository(db),
+    attemptCounters: new AttemptCountersRepository(db),
   };
 }
 
