@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../../shared/crypto/random-token.js';
 import type { Request, Response } from 'express';
 import type { Html } from '../../shared/web/html.js';
 import type { PageContext } from '../../views/page-context.js';
 import type { WebEnv } from './web-env.js';
 
 export function newCsrfToken(): string {
-  return randomBytes(32).toString('base64url');
+  return randomToken(32);
 }
 
 /** The session's CSRF token, created on first use. */

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../crypto/random-token.js';
 
 /** A random 128-bit id (22 url-safe characters). Random, never time-ordered: ballot ids must not leak when they were written. */
 export function newId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomToken(16);
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../../../shared/crypto/random-token.js';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../../../shared/config/config.js';
@@ -14,7 +14,7 @@ export function securityHeaders(config: Config): RequestHandler[] {
   const github = new URL(config.github.baseUrl).origin;
   return [
     (_req, res, next) => {
-      res.locals.cspNonce = randomBytes(16).toString('base64');
+      res.locals.cspNonce = randomToken(16);
       next();
     },
     helmet({

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { Kernel } from '../../../shared/kernel/kernel.js';
 import type { ViewUser } from '../../../views/page-context.js';
+import { randomToken } from '../../../shared/crypto/random-token.js';
 import { newCsrfToken } from '../render.js';
 import { RepositorySessionStore } from './repository-session-store.js';
 import './session-data.js';
@@ -26,6 +27,7 @@ export function sessionMiddleware(kernel: Kernel): RequestHandler {
     name: SESSION_COOKIE,
     secret: config.appKey,
     store,
+    genid: () => randomToken(24), // as express-session's default (uid-safe), from the pool
     resave: false,
     saveUninitialized: false,
     rolling: false,

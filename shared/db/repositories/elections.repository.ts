@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { normaliseLogin, type Candidate, type Election } from '../../domain/election/election.js';
-import { fromJson, insertRows, toBool, toCount, toDate, toDateOrNull, toJson, withRowLock } from '../dialect.js';
+import { fromJson, insertRows, prepared, toBool, toCount, toDate, toDateOrNull, toJson, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 /**
@@ -123,7 +123,7 @@ export class ElectionsRepository {
   }
 
   async isEligible(electionId: string, login: string): Promise<boolean> {
-    const row = await this.db('eligible_voters').where({ election_id: electionId, login_lower: normaliseLogin(login) }).first();
+    const row = await prepared(this.db, 'is_eligible', this.db('eligible_voters').where({ election_id: electionId, login_lower: normaliseLogin(login) }).first('login_lower'));
     return Boolean(row);
   }
 
@@ -134,11 +134,11 @@ export class ElectionsRepository {
    */
   async participation(electionId: string, userId: string, login: string): Promise<{ eligible: boolean; voted: boolean; hasLink: boolean; exceptionAt: Date | null }> {
     const db = this.db;
-    const row = await db.select({
+    const row = await prepared(db, 'participation', db.select({
       eligible: db.raw('exists ?', [db('eligible_voters').where({ election_id: electionId, login_lower: normaliseLogin(login) }).select(db.raw('1'))]),
       link: db('votes').where({ election_id: electionId, user_id: userId }).select(db.raw('case when sealed_ballot is null then 0 else 1 end')),
       exception_at: db('exception_requests').where({ election_id: electionId, user_id: userId }).select('created_at'),
-    }).first();
+    }).first());
     const link = row?.link;
     return {
       eligible: toBool(row?.eligible),

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
-import { toDate } from '../dialect.js';
+import { prepared, toDate } from '../dialect.js';
 
 /** Server-side sessions, shared by every web process through the database. */
 export class SessionsRepository {
   constructor(private readonly db: Knex) {}
 
   async get(sid: string, now = new Date()): Promise<string | null> {
-    const row = await this.db('sessions').where({ sid }).first();
+    const row = await prepared(this.db, 'session_get', this.db('sessions').where({ sid }).first('data', 'expires_at'));
     if (!row) return null;
     if (toDate(row.expires_at) <= now) {
       await this.destroy(sid);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { randomInt } from 'node:crypto';
-import { dialectOf, isRetryableConflict, isUniqueViolation, rewriteAllInRandomOrder, rewriteRows, toCount, toJson, withRowLock } from '../dialect.js';
+import { dialectOf, isRetryableConflict, isUniqueViolation, prepared, rewriteAllInRandomOrder, rewriteRows, toCount, toJson, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 export type Ranking = string[][];
@@ -67,15 +67,15 @@ export class VotesRepository {
     try {
       await this.db.transaction(async (trx) => {
         await assertElectionTakes(trx, input.electionId, input.ranking);
-        await trx('votes').insert({
+        await prepared(trx, 'insert_vote', trx('votes').insert({
           id: newId(),
           election_id: input.electionId,
           user_id: input.userId,
           kdf: input.link ? JSON.stringify(input.link.kdf) : null,
           salt: input.link?.salt ?? null,
           sealed_ballot: input.link?.sealedBallot ?? null,
-        });
-        await trx('ballots').insert({ id: input.ballotId, election_id: input.electionId, ranking: JSON.stringify(input.ranking) });
+        }));
+        await prepared(trx, 'insert_ballot', trx('ballots').insert({ id: input.ballotId, election_id: input.electionId, ranking: JSON.stringify(input.ranking) }));
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyVotedError();
@@ -84,7 +84,7 @@ export class VotesRepository {
   }
 
   async findVote(electionId: string, userId: string): Promise<VoteRecord | null> {
-    const row = await this.db('votes').where({ election_id: electionId, user_id: userId }).first();
+    const row = await prepared(this.db, 'find_vote', this.db('votes').where({ election_id: electionId, user_id: userId }).first('id', 'election_id', 'user_id', 'kdf', 'salt', 'sealed_ballot'));
     if (!row) return null;
     const link: BallotLink | null = row.sealed_ballot
       ? { kdf: toJson(row.kdf, null as never), salt: Buffer.from(row.salt), sealedBallot: Buffer.from(row.sealed_ballot) }
