@@ -1,6 +1,8 @@
 import express, { type Express, type RequestHandler } from 'express';
+import { AttemptKeys } from '../../shared/crypto/attempt-keys.js';
 import { BallotSealer } from '../../shared/crypto/ballot-link.js';
 import type { Kernel } from '../../shared/kernel/kernel.js';
+import { sweepAttemptCounters } from './attempt-counter-sweeper.js';
 import { ElectionCache } from './election-cache.js';
 import { MarkdownCache } from './markdown-cache.js';
 import { csrfProtection } from './middleware/csrf.js';
@@ -42,6 +44,8 @@ export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}):
   const { config } = kernel;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { assets, files } = loadStaticFiles();
+  if (!config.appKey) throw new Error('APP_KEY must be set before the web service starts');
+  const attemptKeys = new AttemptKeys(config.appKey);
   const env: WebEnv = {
     kernel,
     sealer: new BallotSealer(config.ballots.kdf, config.ballots.kdf.concurrency),
@@ -49,9 +53,12 @@ export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}):
     elections: new ElectionCache(kernel.repos, options.electionCacheMs ?? 1000),
     assets,
     limits,
-    lockout: new PassphraseLockout({ afterFailures: limits.lockoutAfterFailures, baseMs: limits.lockoutBaseMs }),
+    attemptKeys,
+    lockout: new PassphraseLockout(kernel.repos.attemptCounters, attemptKeys,
+      { afterFailures: limits.lockoutAfterFailures, baseMs: limits.lockoutBaseMs }, () => kernel.now()),
   };
   app.locals.urna = env;
+  sweepAttemptCounters(kernel);
 
   app.use(securityHeaders(config));
   app.use(staticRoutes(files));

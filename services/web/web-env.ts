@@ -1,3 +1,4 @@
+import type { AttemptKeys } from '../../shared/crypto/attempt-keys.js';
 import type { BallotSealer } from '../../shared/crypto/ballot-link.js';
 import type { Kernel } from '../../shared/kernel/kernel.js';
 import type { Assets } from '../../views/page-context.js';
@@ -40,5 +41,7 @@ export interface WebEnv {
   elections: ElectionCache;
   assets: Assets;
   limits: WebLimits;
+  /** Keys of the shared attempt counters (rate limits, lockout): HMACs, never ids in clear. */
+  attemptKeys: AttemptKeys;
   lockout: PassphraseLockout;
 }

@@ -1,37 +1,56 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
 import { HttpError } from '../http-error.js';
-import type { WebLimits } from '../web-env.js';
+import type { WebEnv } from '../web-env.js';
+import { AttemptCounterStore } from './attempt-counter-store.js';
 
-// Counters live in this process's memory: with several web processes each counts on its own, so
-// the effective limit is the per-process limit times the number of processes. A shared store
-// (Redis) would make it exact; the lockout in voting/passphrase-lockout.ts caps guessing anyway.
-
-function tooMany(retryAfterSeconds: number, message: string): HttpError {
-  return new HttpError(429, 'Too many attempts', message, { retryAfterSeconds });
-}
+// Counters live in the database (attempt_counters, keys HMAC'd), so the limits hold for all web
+// processes together.
 
 /** Login starts and OAuth callbacks, per client IP. */
-export function loginRateLimit(limits: WebLimits): RequestHandler {
-  return rateLimit({
-    windowMs: limits.windowMs,
-    limit: limits.loginPerWindow,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next, options) =>
-      next(tooMany(Math.ceil(options.windowMs / 1000), 'Too many sign-in attempts from your network. Wait a few minutes and try again.')),
+export function loginRateLimit(env: WebEnv): RequestHandler {
+  return attemptRateLimit(env, {
+    prefix: 'login:',
+    limit: env.limits.loginPerWindow,
+    message: 'Too many sign-in attempts from your network. Wait a few minutes and try again.',
   });
 }
 
 /** Viewing or revoking a ballot, per signed-in user, whatever the outcome. */
-export function passphraseRateLimit(limits: WebLimits): RequestHandler {
+export function passphraseRateLimit(env: WebEnv): RequestHandler {
+  return attemptRateLimit(env, {
+    prefix: 'passphrase:',
+    limit: env.limits.passphrasePerWindow,
+    keyGenerator: (req) => `user:${req.session?.user?.id ?? 'anonymous'}`,
+    message: 'Too many passphrase attempts. Wait a few minutes and try again.',
+  });
+}
+
+interface AttemptLimit {
+  prefix: string;
+  limit: number;
+  /** Default: the client IP (IPv6 by /56), as express-rate-limit does. */
+  keyGenerator?: Options['keyGenerator'];
+  message: string;
+}
+
+/** A fixed-window limit over the shared counters, answering 429 with Retry-After when reached. */
+function attemptRateLimit(env: WebEnv, { prefix, limit, keyGenerator, message }: AttemptLimit): RequestHandler {
+  const { kernel, limits } = env;
   return rateLimit({
     windowMs: limits.windowMs,
-    limit: limits.passphrasePerWindow,
+    limit,
+    store: new AttemptCounterStore(kernel.repos.attemptCounters, env.attemptKeys, prefix, () => kernel.now()),
+    // A store (database) error goes to the error handler (503 when the database is away): never
+    // let attempts through uncounted.
+    passOnStoreError: false,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `user:${req.session?.user?.id ?? 'anonymous'}`,
-    handler: (_req, _res, next, options) =>
-      next(tooMany(Math.ceil(options.windowMs / 1000), 'Too many passphrase attempts. Wait a few minutes and try again.')),
+    ...(keyGenerator ? { keyGenerator } : {}),
+    handler: (req, _res, next, options) => {
+      const resetTime = (req as AugmentedRequest)[options.requestPropertyName]?.resetTime;
+      const waitMs = resetTime ? resetTime.getTime() - kernel.now().getTime() : options.windowMs;
+      next(new HttpError(429, 'Too many attempts', message, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) }));
+    },
   });
 }

@@ -15,7 +15,7 @@ export function authRoutes(env: WebEnv): Router {
   const router = Router();
   const { config, logger } = env.kernel;
   const passport = githubPassport(env.kernel);
-  const limit = loginRateLimit(env.limits);
+  const limit = loginRateLimit(env);
 
   router.get('/login', (req, res) => {
     const next = safeReturnPath(req.query.next);

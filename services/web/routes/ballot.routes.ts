@@ -21,7 +21,7 @@ export function ballotRoutes(env: WebEnv): Router {
   const router = Router();
   const { repos } = env.kernel;
   const guard = [requireLogin, loadElection(env)];
-  const limit = passphraseRateLimit(env.limits);
+  const limit = passphraseRateLimit(env);
 
   /** The ballot id behind the voter's link, or a page explaining why not (thrown). */
   async function openBallot(req: Request, res: Response, action: Action): Promise<{ e: Election; ballotId: string }> {
@@ -34,8 +34,8 @@ export function ballotRoutes(env: WebEnv): Router {
     if (!vote.link) {
       throw new HttpError(409, 'This ballot cannot be opened', 'You voted without a passphrase (or the link was removed after the count), so nobody can view or change this ballot.', { link: back });
     }
-    const lockKey = `${user.id}:${e.id}`;
-    const waitMs = env.lockout.remainingMs(lockKey);
+    const lockKey = { userId: user.id, electionId: e.id };
+    const waitMs = await env.lockout.remainingMs(lockKey);
     if (waitMs > 0) {
       const minutes = Math.ceil(waitMs / 60_000);
       throw new HttpError(429, 'Too many wrong passphrases', `Wait ${minutes} minute${minutes === 1 ? '' : 's'} before trying again.`, { retryAfterSeconds: Math.ceil(waitMs / 1000), link: back });
@@ -44,10 +44,10 @@ export function ballotRoutes(env: WebEnv): Router {
     if (!passphrase) throw new FormError(422, 'Enter your passphrase.', e, action);
     const ballotId = await env.sealer.open(passphrase, vote.link, { electionId: e.id, userId: user.id });
     if (!ballotId) {
-      env.lockout.recordFailure(lockKey);
+      await env.lockout.recordFailure(lockKey);
       throw new FormError(403, 'That passphrase does not match your ballot. Nothing was changed.', e, action);
     }
-    env.lockout.recordSuccess(lockKey);
+    await env.lockout.recordSuccess(lockKey);
     return { e, ballotId };
   }
 

@@ -19,7 +19,7 @@ export function devLoginRoutes(env: WebEnv): Router {
   router.get('/auth/dev', (req, res) => {
     sendPage(req, res, 200, (ctx) => devLoginPage(ctx, { next: safeReturnPath(req.query.next) }));
   });
-  router.post('/auth/dev', loginRateLimit(env.limits), async (req, res) => {
+  router.post('/auth/dev', loginRateLimit(env), async (req, res) => {
     const next = safeReturnPath(bodyField(req, 'next'));
     const login = (bodyField(req, 'login') ?? '').trim();
     if (!GITHUB_LOGIN.test(login)) {

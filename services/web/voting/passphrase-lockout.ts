@@ -1,40 +1,67 @@
+import type { AttemptKeys } from '../../../shared/crypto/attempt-keys.js';
+import type { AttemptCountersRepository } from '../../../shared/db/repositories/attempt-counters.repository.js';
+
+export interface LockoutPolicy {
+  /** Wrong passphrases in a row before the first lockout. */
+  afterFailures: number;
+  /** The first lockout; each further failure doubles it. */
+  baseMs: number;
+  /** The longest lockout (default an hour). */
+  maxMs?: number;
+}
+
+const HOUR = 3_600_000;
+/**
+ * How long a run of wrong passphrases is remembered after its last failure or the end of its
+ * lockout: a guesser who pauses for less than this finds the lockout where it was. Beyond it the
+ * row is deleted, so the table stays bounded.
+ */
+export const FAILURE_MEMORY_MS = 24 * HOUR;
+
+/** The lockout after the n-th wrong passphrase in a row: none, then baseMs doubling up to maxMs. */
+export function lockoutMsAfter(failures: number, policy: LockoutPolicy): number {
+  const over = failures - policy.afterFailures;
+  return over < 0 ? 0 : Math.min(policy.baseMs * 2 ** over, policy.maxMs ?? HOUR);
+}
+
+/** Whose passphrase is being tried, on which election. */
+export interface LockoutSubject {
+  userId: string;
+  electionId: string;
+}
+
 /**
  * Slows down guessing a voter's passphrase beyond the plain rate limit: after `afterFailures`
  * wrong passphrases in a row for one (user, election), further attempts are refused for
- * `baseMs`, doubling with each further failure up to an hour. A right passphrase clears it.
+ * `baseMs`, doubling with each further failure up to an hour. A right passphrase clears it. The
+ * counts live in the database, shared by every web process, under an HMAC of the pair.
  */
 export class PassphraseLockout {
-  private readonly state = new Map<string, { failures: number; lockedUntil: number }>();
-
-  constructor(private readonly options: { afterFailures: number; baseMs: number; maxMs?: number; now?: () => number }) {}
+  constructor(
+    private readonly counters: AttemptCountersRepository,
+    private readonly keys: AttemptKeys,
+    private readonly policy: LockoutPolicy,
+    private readonly now: () => Date,
+  ) {}
 
   /** Milliseconds left on the lockout, or 0 when an attempt may go ahead. */
-  remainingMs(key: string): number {
-    const s = this.state.get(key);
-    return s ? Math.max(0, s.lockedUntil - this.now()) : 0;
+  async remainingMs(subject: LockoutSubject): Promise<number> {
+    const nowMs = this.now().getTime();
+    return Math.max(0, (await this.counters.lockedUntil(this.key(subject), nowMs)) - nowMs);
   }
 
-  recordFailure(key: string): void {
-    const s = this.state.get(key) ?? { failures: 0, lockedUntil: 0 };
-    s.failures += 1;
-    const over = s.failures - this.options.afterFailures;
-    if (over >= 0) s.lockedUntil = this.now() + Math.min(this.options.baseMs * 2 ** over, this.options.maxMs ?? 3_600_000);
-    this.state.set(key, s);
-    this.prune();
+  async recordFailure(subject: LockoutSubject): Promise<void> {
+    await this.counters.recordFailure(this.key(subject), this.now().getTime(), {
+      lockMsAfter: (failures) => lockoutMsAfter(failures, this.policy),
+      retainMs: FAILURE_MEMORY_MS,
+    });
   }
 
-  recordSuccess(key: string): void {
-    this.state.delete(key);
+  async recordSuccess(subject: LockoutSubject): Promise<void> {
+    await this.counters.clear(this.key(subject));
   }
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  /** Keeps memory bounded: forget entries whose lockout ended long ago. */
-  private prune(): void {
-    if (this.state.size < 10_000) return;
-    const cutoff = this.now() - 3_600_000;
-    for (const [key, s] of this.state) if (s.lockedUntil < cutoff) this.state.delete(key);
+  private key({ userId, electionId }: LockoutSubject): string {
+    return this.keys.of('passphrase-lockout', userId, electionId);
   }
 }
