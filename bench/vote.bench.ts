@@ -194,7 +194,7 @@ function startServer(url: string): Promise<{ child: ChildProcess; port: number; 
     // BENCH_CPU_PROF=dir writes the server's CPU profile there (open it in Chrome DevTools).
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, URNA_BENCH_SERVER: '1', DATABASE_URL: url, APP_ENV: 'development', DEV_LOGIN: 'true',
-      APP_KEY: randomBytes(24).toString('hex'), APP_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_MAX: '20',
+      APP_KEY: randomBytes(24).toString('hex'), APP_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn',
       KDF_MEMORY_KIB: String(KDF.memoryKiB), KDF_PASSES: String(KDF.passes), KDF_PARALLELISM: String(KDF.parallelism) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -239,8 +239,8 @@ export async function run(): Promise<void> {
         { _csrf: v.csrf, ...ballot(n), passphrase, passphrase_confirm: passphrase })).status === 303;
     });
 
-    // BENCH_PHASES=plain,sealed,page picks phases (for profiling one of them); all by default.
-    const phases = new Set((process.env.BENCH_PHASES ?? 'plain,sealed,page').split(','));
+    // BENCH_PHASES=plain,sealed,anonymous,signed-in picks phases (to profile one); all by default.
+    const phases = new Set((process.env.BENCH_PHASES ?? 'plain,sealed,anonymous,signed-in').split(','));
     type Result = Awaited<ReturnType<typeof burst>> & { rss: number };
     const measured = async (run: (peak: () => void, pid: number) => ReturnType<typeof burst>): Promise<Result> => {
       peakRss = 0;
@@ -265,9 +265,9 @@ export async function run(): Promise<void> {
     const pageJobs = (signedIn: boolean) => Array.from({ length: PAGE_REQUESTS }, (_, n) =>
       async () => (await http('GET', `/app/elections/${pageKey}`, signedIn ? voters[n % VOTERS].cookie : undefined)).status === 200);
     const page = async (signedIn: boolean) => ({ capacity: await capacity(pageJobs(signedIn)), atRate: await atRate(pageJobs(signedIn), RATE.page) });
-    if (phases.has('page')) await burst(pageJobs(false).slice(0, 1000), VOTERS, samplePeak, child.pid!); // warm-up
-    const anonymous = phases.has('page') ? await page(false) : null;
-    const personal = phases.has('page') ? await page(true) : null;
+    await burst(pageJobs(false).slice(0, 1000), VOTERS, samplePeak, child.pid!); // warm-up
+    const anonymous = phases.has('anonymous') ? await page(false) : null;
+    const personal = phases.has('signed-in') ? await page(true) : null;
 
     const row = (label: string, mode: string, r: Result | undefined, notes = '') => r && console.log(
       `| ${label.padEnd(24)} | ${mode.padEnd(12)} | ${String(r.count).padStart(6)} | ${String(r.failures).padStart(4)} | ${r.perSecond.toFixed(0).padStart(6)} | ${r.p50.toFixed(1).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.cpuPerJob.toFixed(2).padStart(7)} | ${(r.rss / MB).toFixed(0).padStart(6)} | ${notes}`);

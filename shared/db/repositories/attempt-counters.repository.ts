@@ -38,7 +38,7 @@ function toCounter(row: Record<string, unknown>): AttemptCounter {
 
 /**
  * Attempt counters shared by every web process. Keys are opaque to this repository: callers pass
- * an HMAC of what they count (shared/crypto/attempt-key.ts), never a user id, login, address or
+ * an HMAC of what they count (shared/crypto/attempt-keys.ts), never a user id, login, address or
  * election id. Every change is a read-modify-write under the row's lock, so concurrent attempts
  * on one key, from any number of processes, all count.
  */
