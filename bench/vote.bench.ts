@@ -1,6 +1,6 @@
 // `npm run bench -- vote`: the web app under a burst of voters, on PostgreSQL, in a scratch
-// database dropped afterwards. The server runs as a child process (this file, started with
-// URNA_BENCH_SERVER=1) so the load generator does not share its event loop. Measures:
+// database dropped afterwards. The server runs as a child process, as in production, so the load
+// generator does not share its event loop. Measures:
 //   - vote submissions without and with passphrases, beside this machine's raw Argon2id rate at
 //     the same parameters, and election page requests (anonymous and signed in);
 //   - each two ways. Capacity: 50 clients, each sending its next request as soon as the last is
@@ -12,21 +12,21 @@
 //   - the server's peak RSS during each run.
 // Targets (2 cores): ≥ 35 votes/s with passphrases, ≥ 200 without, p99 < 1 s, RSS < 500 MB;
 // election page ≥ 1,000 req/s with p99 < 50 ms.
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../shared/config/config.js';
 import { connectDatabase } from '../shared/db/connect.js';
 import { migrateLatest } from '../shared/db/migrate.js';
 import { createRepositories } from '../shared/db/repositories/index.js';
-import { bootKernel } from '../shared/kernel/kernel.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { createWebApp } from '../services/web/app.js';
 
 const SERVER = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The web process runs apart from the workers, so its queue is BullMQ's (nothing is queued here). */
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const VOTERS = 50;
 /** Each voter votes once per election, so each run has its own elections. */
 const PLAIN_ELECTIONS = 40;
@@ -45,20 +45,6 @@ const CANDIDATES = ['ada', 'brian', 'chen', 'dana', 'eero'];
 const PAGE_REQUESTS = Number(process.env.BENCH_PAGE_REQUESTS ?? 10_000);
 const KDF = { memoryKiB: 19 * 1024, passes: 2, parallelism: 1 };
 const MB = 1024 * 1024;
-
-if (process.env.URNA_BENCH_SERVER === '1') await serve();
-
-/** Child side: the real app over the scratch database, on a loopback port sent to the parent. */
-async function serve(): Promise<void> {
-  const config = loadConfig(process.env);
-  const kernel = await bootKernel(config, [], { logger: createLogger({ level: 'warn' }) });
-  const app = await createWebApp(kernel, { limits: { loginPerWindow: 1e6, passphrasePerWindow: 1e6 } });
-  const server = app.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    process.send!({ port: typeof address === 'object' && address ? address.port : 0, kdfConcurrency: config.ballots.kdf.concurrency });
-  });
-  process.on('disconnect', () => { server.close(); void kernel.shutdown.run('bench done').then(() => process.exit(0)); });
-}
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -189,18 +175,49 @@ async function seed(url: string): Promise<void> {
   await db.destroy();
 }
 
-function startServer(url: string): Promise<{ child: ChildProcess; port: number; kdfConcurrency: number }> {
-  const child = fork(fileURLToPath(import.meta.url), [], {
+/**
+ * The server as the Procfile runs it (`node dist/services/main.js --services=web`, compiled by
+ * `npm run build`, which the bench script runs first), on a free loopback port, once it is ready.
+ */
+async function startServer(url: string, redisPrefix: string): Promise<{ child: ChildProcess; port: number; kdfConcurrency: number }> {
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: url, REDIS_URL: REDIS, REDIS_PREFIX: redisPrefix, APP_ENV: 'development', DEV_LOGIN: 'true', APP_HOST: '127.0.0.1', APP_PORT: String(port),
+    APP_KEY: randomBytes(24).toString('hex'), APP_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn',
+    KDF_MEMORY_KIB: String(KDF.memoryKiB), KDF_PASSES: String(KDF.passes), KDF_PARALLELISM: String(KDF.parallelism) };
+  const child = spawn(process.execPath, [
     // BENCH_CPU_PROF=dir writes the server's CPU profile there (open it in Chrome DevTools).
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
-    env: { ...process.env, URNA_BENCH_SERVER: '1', DATABASE_URL: url, APP_ENV: 'development', DEV_LOGIN: 'true',
-      APP_KEY: randomBytes(24).toString('hex'), APP_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn',
-      KDF_MEMORY_KIB: String(KDF.memoryKiB), KDF_PASSES: String(KDF.passes), KDF_PARALLELISM: String(KDF.parallelism) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+    fileURLToPath(new URL('../dist/services/main.js', import.meta.url)), '--services=web',
+  ], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`))));
+  exited.catch(() => {});
+  const ready = (async () => {
+    for (;;) {
+      const ok = await new Promise<boolean>((resolve) => request({ host: '127.0.0.1', port, path: '/readyz?check=database' }, (res) => { res.resume(); resolve(res.statusCode === 200); })
+        .on('error', () => resolve(false)).end());
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  await Promise.race([ready, exited]);
+  return { child, port, kdfConcurrency: loadConfig(env).ballots.kdf.concurrency };
+}
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS, { lazyConnect: true });
+  await redis.connect();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
+
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    child.once('message', (m: { port: number; kdfConcurrency: number }) => resolve({ child, ...m }));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    }).on('error', reject);
   });
 }
 
@@ -214,7 +231,7 @@ export async function run(): Promise<void> {
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
     await seed(url.toString());
-    server = await startServer(url.toString());
+    server = await startServer(url.toString(), name);
     const { child, port, kdfConcurrency } = server;
     const http = client(port);
     let peakRss = 0;
@@ -287,10 +304,11 @@ export async function run(): Promise<void> {
     pair('election page, signed in', RATE.page, personal, 'personalised: eligibility, vote, exception', 'target p99 < 50 ms');
   } finally {
     if (server) {
-      server.child.disconnect();
+      server.child.kill('SIGTERM');
       await new Promise((r) => server!.child.once('exit', r));
     }
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await deleteRedisKeys(name);
     await admin.destroy();
   }
 }
