@@ -1,5 +1,5 @@
-import { randomToken } from '../../shared/crypto/random-token.js';
 import type { Request, Response } from 'express';
+import { randomToken } from '../../shared/crypto/random-token.js';
 import type { Html } from '../../shared/web/html.js';
 import type { PageContext } from '../../views/page-context.js';
 import type { WebEnv } from './web-env.js';
