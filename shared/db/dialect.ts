@@ -14,8 +14,9 @@ export function dialectOf(db: Knex): Dialect {
 
 /**
  * PostgreSQL: runs a query of the hot paths (every signed-in page, every vote) as a named prepared
- * statement, parsed and planned once per connection instead of on every call, which roughly
- * halves what such a small query costs the database. Other dialects: the query as it is.
+ * statement, parsed and planned once per connection instead of on every call: for a query that
+ * reads one row by its key, the parse and the plan are most of the database's work. Other
+ * dialects: the query as it is.
  * A name must always go with one SQL text, so only for queries whose text cannot vary (no
  * `whereIn` over a list of varying length), and naming the columns they read (a prepared `select *`
  * fails once the table gains a column). Behind PgBouncer this needs version 1.21 or later
