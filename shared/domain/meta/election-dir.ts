@@ -21,7 +21,7 @@ export function parseElectionDir(dir: ElectionDir, sink: ProblemSink): ParsedEle
     if (file === undefined) return undefined;
     const decoded = decodeMetaFile(file);
     if (!decoded.ok) {
-      (unreadableIsError ? sink.error : sink.warning)(at(name), `could not be read: ${decoded.reason}`);
+      (unreadableIsError ? sink.error : sink.warning)(at(name), `could not be read: ${decoded.reason}`, decoded.line);
       return undefined;
     }
     if (decoded.lossy) sink.warning(at(name), 'is not valid UTF-8; unreadable bytes were replaced');
@@ -102,7 +102,7 @@ function readCandidates(dir: ElectionDir, showFields: readonly string[], sink: P
 function readCandidateFile(file: MetaFile, path: string, showFields: readonly string[], sink: ProblemSink): ParsedCandidate | undefined {
   const decoded = decodeMetaFile(file);
   if (!decoded.ok) {
-    sink.error(path, `could not be read: ${decoded.reason}`);
+    sink.error(path, `could not be read: ${decoded.reason}`, decoded.line);
     return undefined;
   }
   if (decoded.lossy) sink.warning(path, 'is not valid UTF-8; unreadable bytes were replaced');

@@ -139,6 +139,19 @@ function expectWellFormed(result: MetaParseResult): void {
   }
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, so no string from a file's content may carry one into the
+ * result. Only for trees whose paths have none: git and file systems allow no NUL in a path.
+ */
+function expectNoNul(result: MetaParseResult): void {
+  const hasNul = (value: unknown): boolean =>
+    typeof value === 'string' ? value.includes('\0')
+      : Array.isArray(value) ? value.some(hasNul)
+        : value !== null && typeof value === 'object' && !(value instanceof Date) ? Object.values(value).some(hasNul)
+          : false;
+  check(!hasNul(result), 'no NUL character in the result', result);
+}
+
 describe('parseMetaTree under mutation', () => {
   let seeds: Seed[] = [];
   beforeAll(async () => {
@@ -159,7 +172,9 @@ describe('parseMetaTree under mutation', () => {
           if (next === undefined) tree.delete(name);
           else tree.set(name, next);
         }
-        expectWellFormed(parseMetaTree(tree));
+        const result = parseMetaTree(tree);
+        expectWellFormed(result);
+        expectNoNul(result);
       }),
       { numRuns: Math.round(TOTAL_RUNS * 0.8) },
     );
