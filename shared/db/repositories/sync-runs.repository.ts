@@ -38,10 +38,21 @@ function toRun(row: Record<string, unknown>): SyncRun {
   };
 }
 
+/**
+ * A run still `running` after this long was interrupted: its worker was killed or lost its
+ * database before it could finish the row. A sync takes seconds, so this is far beyond any real
+ * run; it must still leave alone a run in progress elsewhere (`urna sync` may run while a worker does).
+ */
+export const INTERRUPTED_RUN_AFTER_MS = 30 * 60 * 1000;
+
+export const INTERRUPTED_RUN_ERROR = 'interrupted: the worker stopped before this run finished';
+
 export class SyncRunsRepository {
   constructor(private readonly db: Knex) {}
 
+  /** Starts a run, first closing runs left `running` by a worker that stopped (see failInterrupted). */
   async start(trigger: string, now = new Date()): Promise<string> {
+    await this.failInterrupted(now);
     const id = newId();
     await this.db('sync_runs').insert({ id, trigger, status: 'running', started_at: now, counts: '{}', problems: '[]' });
     return id;
@@ -56,6 +67,19 @@ export class SyncRunsRepository {
       error: outcome.error ?? null,
       finished_at: now,
     });
+  }
+
+  /**
+   * Marks as failed the runs still `running` that started more than INTERRUPTED_RUN_AFTER_MS
+   * before `now`, so the console stops showing them as in progress. Done when a run starts,
+   * because a worker that comes back after being killed starts one first. `finished_at` is when
+   * this was noticed: when the worker stopped is not known. Returns how many runs were closed.
+   */
+  async failInterrupted(now = new Date()): Promise<number> {
+    return this.db('sync_runs')
+      .where({ status: 'running' })
+      .andWhere('started_at', '<', new Date(now.getTime() - INTERRUPTED_RUN_AFTER_MS))
+      .update({ status: 'failed', error: INTERRUPTED_RUN_ERROR, finished_at: now });
   }
 
   async latest(): Promise<SyncRun | null> {
