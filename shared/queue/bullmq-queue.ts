@@ -11,9 +11,16 @@ export interface BullmqQueueOptions {
   /** Key prefix, so tests (and several installations) can share one Redis. */
   prefix?: string;
   concurrency?: Record<string, number>;
-  /** How often a worker checks for jobs whose worker died (BullMQ's stalled-job check). */
-  stalledIntervalMs?: number;
 }
+
+/**
+ * A running job's lock in Redis, renewed by its worker every half of it; when a worker dies, its
+ * job is handed to another after the lock runs out and the next stalled-job check (BullMQ's
+ * defaults, 30 s each, made that about a minute). A worker's event loop never blocks for long: the
+ * meta parse runs in worker threads, and counting a million ballots takes under a second.
+ */
+const JOB_LOCK_MS = 10_000;
+const STALLED_CHECK_MS = 5_000;
 
 /** BullMQ on Redis: producers in every process, workers where a service registered processors. */
 export class BullmqQueue<D extends JobDefinitions> implements JobQueue<D> {
@@ -62,7 +69,8 @@ export class BullmqQueue<D extends JobDefinitions> implements JobQueue<D> {
           connection: redisOptions(this.options.redisUrl, { maxRetriesPerRequest: null }),
           prefix: this.options.prefix ?? 'urna',
           concurrency: this.options.concurrency?.[name] ?? 1,
-          ...(this.options.stalledIntervalMs ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+          lockDuration: JOB_LOCK_MS,
+          stalledInterval: STALLED_CHECK_MS,
           maxStalledCount: 2,
         },
       );
