@@ -12,15 +12,18 @@ import { startTcpProxy, targetOf, type TcpProxy } from '../support/proxy.js';
 import { silentLogger } from '../support/silent-logger.js';
 import { waitFor } from '../support/wait-for.js';
 
-// Real processes on PostgreSQL with BullMQ on Redis, hit where it hurts:
+// Real processes on PostgreSQL and on MariaDB, with BullMQ on Redis, hit where it hurts:
 // - kill -9 of the tally worker inside its counting transaction, and of the sync worker with one
 //   election's transaction half written;
 // - Redis unreachable (a TCP proxy cut, as a stopped Redis looks to its clients);
 // - the database unreachable for a while.
 // The four scenarios are independent and mostly wait (for BullMQ's stalled-job recovery, for
-// reconnections), so they run side by side.
+// reconnections), so they run side by side; the MariaDB four after the PostgreSQL four.
 
-const available = Boolean(serverUrl('postgres') && serverUrl('redis'));
+const KINDS = ['postgres', 'mysql'] as const;
+type Kind = (typeof KINDS)[number];
+const LABEL: Record<Kind, string> = { postgres: 'PostgreSQL', mysql: 'MariaDB' };
+const available = (kind: Kind) => Boolean(serverUrl(kind) && serverUrl('redis'));
 const SECRET = 'webhook secret for the outage test';
 
 /** Holds the rows `query` selects, from a transaction of the test's own, until released. */
@@ -31,9 +34,17 @@ async function holdRowLocks(db: Knex, query: (trx: Knex.Transaction) => Knex.Que
 }
 
 /** Some session of this database waits for a row lock in a statement matching `statement`. */
-async function someoneWaits(db: Knex, statement: RegExp): Promise<boolean> {
-  const rows = (await db.raw(`select query from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows as Array<{ query: string }>;
-  return rows.some((r) => statement.test(r.query));
+async function someoneWaits(kind: Kind, db: Knex, statement: RegExp): Promise<boolean> {
+  let rows: Array<{ query: string | null }>;
+  if (kind === 'postgres') {
+    rows = (await db.raw(`select query from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows;
+  } else {
+    // InnoDB marks a transaction waiting for a row lock as LOCK WAIT, with the statement waiting.
+    [rows] = await db.raw(`select t.trx_query as query from information_schema.INNODB_TRX t
+      join information_schema.PROCESSLIST p on p.ID = t.trx_mysql_thread_id
+      where t.trx_state = 'LOCK WAIT' and p.DB = database()`);
+  }
+  return rows.some((r) => r.query !== null && statement.test(r.query));
 }
 
 async function withScenario(s: Scenario, work: () => Promise<void>, extra: Array<{ close(): unknown }> = []): Promise<void> {
@@ -61,9 +72,9 @@ function webhook(url: string, body = JSON.stringify({ ref: 'refs/heads/main' }))
   });
 }
 
-describe.skipIf(!available)('crashes and outages on postgres', () => {
+for (const kind of KINDS) describe.skipIf(!available(kind))(`crashes and outages on ${kind}`, () => {
   it.concurrent('tally worker killed inside its count: the job runs again on the next worker, one result is stored', async () => {
-    const s = await createScenario('postgres');
+    const s = await createScenario(kind);
     await withScenario(s, async () => {
       const voters = voterLogins(300, 'counted');
       const electionId = (await s.seed({ key: 'counted', path: 'counted', voters, startAt: new Date(Date.now() - 7 * DAY), endAt: new Date(Date.now() - 60_000) })).id;
@@ -80,7 +91,7 @@ describe.skipIf(!available)('crashes and outages on postgres', () => {
       const lock = await holdRowLocks(s.db.db, (trx) => trx('ballots').where({ election_id: electionId }).limit(1));
       try {
         expect((await ask()).status).toBe(303);
-        await waitFor(() => someoneWaits(s.db.db, /ballots/), 30_000, 50);
+        await waitFor(() => someoneWaits(kind, s.db.db, /ballots/), 30_000, 50);
         const running = await s.db.db('tally_runs').where({ election_id: electionId });
         expect(running.map((r: { status: string; attempts: number }) => [r.status, r.attempts])).toEqual([['running', 1]]);
         await first.kill9();
@@ -106,12 +117,12 @@ describe.skipIf(!available)('crashes and outages on postgres', () => {
       await new Promise((r) => setTimeout(r, 1000));
       const runs = await s.db.db('tally_runs').where({ election_id: electionId });
       expect(runs.map((r: { status: string; attempts: number }) => [r.status, r.attempts])).toEqual([['done', 2]]);
-      console.info(`[figures] tally worker kill -9 mid-count: run finished by the next worker ${Math.round(recoveredAfter / 1000)} s after the kill (BullMQ stalled-job recovery); 1 result, 300 ballots`);
+      console.info(`[figures] ${LABEL[kind]}: tally worker kill -9 mid-count: run finished by the next worker ${Math.round(recoveredAfter / 1000)} s after the kill (BullMQ stalled-job recovery); 1 result, 300 ballots`);
     });
   }, 240_000);
 
   it.concurrent('sync worker killed mid-apply: each election at its old or new version, never half; the next worker finishes', async () => {
-    const s = await createScenario('postgres');
+    const s = await createScenario(kind);
     const meta = await createMetaGitRepo();
     const producer = new BullmqQueue(urnaJobs, silentLogger, { redisUrl: serverUrl('redis')!, prefix: s.redisPrefix });
     await withScenario(s, async () => {
@@ -153,7 +164,7 @@ describe.skipIf(!available)('crashes and outages on postgres', () => {
       const lock = await holdRowLocks(s.db.db, (trx) => trx('candidates').where({ election_id: victim.id }));
       try {
         await producer.enqueue('sync-meta', { trigger: 'webhook' });
-        await waitFor(() => someoneWaits(s.db.db, /candidates/), 60_000, 50);
+        await waitFor(() => someoneWaits(kind, s.db.db, /candidates/), 60_000, 50);
         await first.kill9();
       } finally {
         await lock.release();
@@ -168,7 +179,7 @@ describe.skipIf(!available)('crashes and outages on postgres', () => {
       const killedAt = Date.now();
       await s.start('sync-worker', env, 'sync-2');
       await waitFor(() => allAt(2), 150_000, 250);
-      console.info(`[figures] sync worker kill -9 mid-apply: ${moved} of ${DIRS.length} elections had committed version 2, the other ${DIRS.length - moved} ` +
+      console.info(`[figures] ${LABEL[kind]}: sync worker kill -9 mid-apply: ${moved} of ${DIRS.length} elections had committed version 2, the other ${DIRS.length - moved} ` +
         `(the half-written one included) were intact at version 1; all at version 2 ${Math.round((Date.now() - killedAt) / 1000)} s after the kill`);
     }, [producer, { close: () => meta.cleanup() }]);
   }, 240_000);
@@ -176,7 +187,7 @@ describe.skipIf(!available)('crashes and outages on postgres', () => {
   it.concurrent('Redis unreachable: pages, voting, view and revoke work; the webhook answers 503; queued work runs once Redis is back', async () => {
     const redis = targetOf(serverUrl('redis')!);
     const [webRedis, workerRedis] = await Promise.all([startTcpProxy(redis), startTcpProxy(redis)]);
-    const s = await createScenario('postgres', { redisUrl: null });
+    const s = await createScenario(kind, { redisUrl: null });
     const meta = await createMetaGitRepo();
     await withScenario(s, async () => {
       const viaWeb = webRedis.url(serverUrl('redis')!);
@@ -260,14 +271,14 @@ describe.skipIf(!available)('crashes and outages on postgres', () => {
       await waitFor(async () => (await webhook(web.url)).status === 202, 30_000, 250);
       const syncs = await s.db.db('sync_runs').where({ trigger: 'webhook' });
       expect(syncs.filter((r: { status: string }) => r.status === 'done')).toHaveLength(1);
-      console.info(`[figures] Redis cut for ${Math.round(outageMs / 100) / 10} s: vote, view, revoke, re-vote and pages answered normally, webhook 503; ` +
+      console.info(`[figures] ${LABEL[kind]}: Redis cut for ${Math.round(outageMs / 100) / 10} s: vote, view, revoke, re-vote and pages answered normally, webhook 503; ` +
         `the sync and tally queued before the cut ran once each within ${Math.round(queuedRanAfter / 100) / 10} s of Redis coming back`);
     }, [webRedis, workerRedis, { close: () => meta.cleanup() }]);
   }, 240_000);
 
   it.concurrent('database unreachable for a while: a clear 503 page, then recovery without a restart', async () => {
     let proxy: TcpProxy | undefined;
-    const s = await createScenario('postgres', {
+    const s = await createScenario(kind, {
       databaseUrl: (direct) => direct, // replaced below, once the proxy has its port
     });
     proxy = await startTcpProxy(targetOf(s.databaseUrl));
@@ -306,7 +317,7 @@ describe.skipIf(!available)('crashes and outages on postgres', () => {
       expect(await s.repos.votes.countVotes(electionId)).toBe(1);
       expect(await s.repos.votes.countBallots(electionId)).toBe(1);
       expect(web.child.exitCode).toBeNull();
-      console.info(`[figures] database cut: 503 pages within ${slowest} ms for 4 requests; served again ${recoveredMs} ms after it came back, same process`);
+      console.info(`[figures] ${LABEL[kind]}: database cut: 503 pages within ${slowest} ms for 4 requests; served again ${recoveredMs} ms after it came back, same process`);
     }, [{ close: () => proxy?.close() }]);
   }, 240_000);
 });
