@@ -39,10 +39,12 @@ async function someoneWaits(kind: Kind, db: Knex, statement: RegExp): Promise<bo
   if (kind === 'postgres') {
     rows = (await db.raw(`select query from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows;
   } else {
-    // InnoDB marks a transaction waiting for a row lock as LOCK WAIT, with the statement waiting.
-    [rows] = await db.raw(`select t.trx_query as query from information_schema.INNODB_TRX t
-      join information_schema.PROCESSLIST p on p.ID = t.trx_mysql_thread_id
-      where t.trx_state = 'LOCK WAIT' and p.DB = database()`);
+    // A statement of another session of this database, running for a second or more. (The
+    // tally's CREATE TEMPORARY TABLE ... SELECT waits for the row lock without showing as LOCK
+    // WAIT in INNODB_TRX.) Every statement these tests wait for would finish in milliseconds
+    // unless the test's lock held it.
+    [rows] = await db.raw(`select INFO as query from information_schema.PROCESSLIST
+      where DB = database() and COMMAND = 'Query' and ID <> connection_id() and TIME >= 1`);
   }
   return rows.some((r) => r.query !== null && statement.test(r.query));
 }
@@ -55,8 +57,9 @@ async function withScenario(s: Scenario, work: () => Promise<void>, extra: Array
     for (const p of s.processes) console.error(`--- ${p.name} ---\n${p.output().slice(-4000)}`);
     throw err;
   } finally {
-    for (const x of extra) await x.close();
+    // The processes first: a sync worker still fetching into the meta checkout would race its removal.
     await s.close();
+    for (const x of extra) await x.close();
   }
 }
 

@@ -60,7 +60,8 @@ export async function createMetaGitRepo(branch = 'main'): Promise<MetaGitRepo> {
       await git.raw(['reset', '-q', '--hard', `HEAD~${count}`]);
     },
     forcePush: (message) => commit(message, true),
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    // Retries: a git process left by a killed worker may still be writing into the checkout.
+    cleanup: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
   };
 }
 

@@ -157,17 +157,20 @@ export class VotesRepository {
    * row, a ballot shares that transaction's id (PostgreSQL's xmin, InnoDB's DB_TRX_ID) and, on
    * PostgreSQL, sits at the end of the heap, where a database administrator could pair the two.
    * Called after the votes (see services/web/voting/ballot-mixer.ts), in a transaction of its
-   * own, this rewrites the new ballots together with `sampleSize` others chosen at random, in
-   * random order. Their ids do not change (a voter's sealed link points at the id). A conflict is
-   * retried, then given up. Returns the number of ballots rewritten.
+   * own, this rewrites the new ballots together with `othersPerBallot` others per new ballot,
+   * chosen at random, in random order. Their ids do not change (a voter's sealed link points at
+   * the id). The sample grows with the batch: every vote moves as many old ballots as when each
+   * was mixed on its own, so heap order drifts as far from voting order. A conflict is retried,
+   * then given up. Returns the number of ballots rewritten.
    */
-  async mixBallots(electionId: string, ballotIds: readonly string[], sampleSize = 32): Promise<number> {
+  async mixBallots(electionId: string, ballotIds: readonly string[], othersPerBallot = 32): Promise<number> {
     if (ballotIds.length === 0 || dialectOf(this.db) === 'sqlite') return 0; // see rewriteRows: nothing to hide there
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction(async (trx) => {
           // Ids are random, so the ballots after a random point in id order are a random sample.
           const start = newId();
+          const sampleSize = othersPerBallot * ballotIds.length;
           const others = () => trx('ballots').where({ election_id: electionId }).whereNotIn('id', ballotIds);
           const after: string[] = await others().andWhere('id', '>', start).orderBy('id').limit(sampleSize).pluck('id');
           const before: string[] = after.length < sampleSize
