@@ -1,7 +1,7 @@
-import { randomToken } from '../../../shared/crypto/random-token.js';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../../../shared/config/config.js';
+import { randomToken } from '../../../shared/crypto/random-token.js';
 
 /**
  * helmet with a nonce-based CSP. Pages load scripts only from this origin and only with the

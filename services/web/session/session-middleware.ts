@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
+import { randomToken } from '../../../shared/crypto/random-token.js';
 import type { Kernel } from '../../../shared/kernel/kernel.js';
 import type { ViewUser } from '../../../views/page-context.js';
-import { randomToken } from '../../../shared/crypto/random-token.js';
 import { newCsrfToken } from '../render.js';
 import { RepositorySessionStore } from './repository-session-store.js';
 import './session-data.js';

@@ -49,8 +49,8 @@ export class CandidatesChangedError extends Error {
  */
 async function assertElectionTakes(trx: Knex.Transaction, electionId: string, ranking: Ranking | null): Promise<void> {
   const keys = [...new Set(ranking?.flat() ?? [])];
-  const known = trx('candidates').where({ election_id: electionId }).whereIn('candidate_key', keys).count('*');
-  const query = trx('elections').where({ id: electionId }).select('concluded_at', ...(ranking ? [known.as('known')] : []));
+  const query = trx('elections').where({ id: electionId }).select('concluded_at');
+  if (ranking) query.select(trx('candidates').where({ election_id: electionId }).whereIn('candidate_key', keys).count('*').as('known'));
   const row = await withRowLock(trx, query, 'share').first();
   if (row && row.concluded_at !== null && row.concluded_at !== undefined) throw new ElectionConcludedError();
   if (ranking && toCount(row?.known) !== keys.length) throw new CandidatesChangedError();
