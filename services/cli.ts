@@ -9,6 +9,7 @@ commands:
   tally FILE [--method M] [--winners N] [--unranked ignored|last] [--json]
                                                     count ballots from a JSON, CSV or BLT file
   meta check DIR [--json]                           check an elections root as the sync worker would
+  keys check | rotate --new-key-file F | web-key    check or rotate the master ballot key
 
 Every command accepts --help.`;
 
@@ -24,6 +25,8 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
       return (await import('./cli/sync.command.js')).syncCommand(rest, io);
     case 'tally':
       return (await import('./cli/tally.command.js')).tallyCommand(rest, io);
+    case 'keys':
+      return (await import('./cli/keys.command.js')).keysCommand(rest, io);
     case 'meta':
       if (rest[0] === 'check') return (await import('./cli/meta-check.command.js')).metaCheckCommand(rest.slice(1), io);
       io.err(rest[0] ? `urna meta: unknown subcommand ${rest[0]}` : 'usage: urna meta check DIR [--json]');

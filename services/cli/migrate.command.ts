@@ -1,12 +1,14 @@
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 import { connectDatabase } from '../../shared/db/connect.js';
 import { migrateLatest, migrateRollbackAll, pendingMigrations } from '../../shared/db/migrate.js';
+import { keyringOf } from '../../shared/kernel/kernel.js';
 import type { CommandIO } from './command-io.js';
 
 const HELP = `usage: urna migrate [--status | --rollback-all]
 
 Applies pending database migrations (the release step). --status lists pending ones without
-applying them; --rollback-all removes every table Urna created.`;
+applying them; --rollback-all removes every table Urna created. Sealing the ballots of a database
+from before sealed ballots needs BALLOT_KEY (or BALLOT_KEY_FILE).`;
 
 export async function migrateCommand(argv: string[], io: CommandIO, env = process.env): Promise<number> {
   if (argv.includes('--help')) {
@@ -37,7 +39,7 @@ export async function migrateCommand(argv: string[], io: CommandIO, env = proces
       const removed = await migrateRollbackAll(db);
       io.out(removed.length ? `rolled back: ${removed.join(', ')}` : 'nothing to roll back');
     } else {
-      const applied = await migrateLatest(db);
+      const applied = await migrateLatest(db, { ballotKeys: keyringOf(config) });
       io.out(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
     }
     return 0;

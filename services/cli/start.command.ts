@@ -2,8 +2,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../../shared/config/config.js';
 import { bootKernel, type Kernel } from '../../shared/kernel/kernel.js';
+import { BallotKeyProblemsError } from '../../shared/ballots/election-key-store.js';
 import { PendingMigrationsError } from '../../shared/db/migrate.js';
-import { embeddedAppKey } from '../embedded/app-key.js';
+import { embeddedAppKey, embeddedBallotKey } from '../embedded/secrets.js';
 import { materialiseDemoMeta } from '../embedded/demo-meta.js';
 import { startHealthServer } from '../health-server.js';
 import { SERVICES } from '../registry.js';
@@ -43,7 +44,7 @@ export async function startCommand(argv: string[], io: CommandIO, env = process.
   try {
     kernel = await bootKernel(config, config.services.map((name) => SERVICES[name]), { handleSignals: true });
   } catch (err) {
-    if (err instanceof PendingMigrationsError) {
+    if (err instanceof PendingMigrationsError || err instanceof BallotKeyProblemsError) {
       io.err(err.message);
       return 1;
     }
@@ -56,9 +57,10 @@ export async function startCommand(argv: string[], io: CommandIO, env = process.
   return 0;
 }
 
-/** SQLite under ./data (created by the kernel), a generated session key, and the demo meta repository unless META_REPO is set. */
+/** SQLite under ./data (created by the kernel), generated session and ballot keys, and the demo meta repository unless META_REPO is set. */
 async function prepareEmbedded(config: Config): Promise<Config> {
   const appKey = config.appKey ?? (await embeddedAppKey(config.dataDir));
+  const masterKey = config.ballots.masterKey ?? (config.ballots.webKey ? null : await embeddedBallotKey(config.dataDir));
   const repo = config.meta.repo ?? (await materialiseDemoMeta(join(config.dataDir, 'demo-meta'), new Date()));
-  return { ...config, appKey, meta: { ...config.meta, repo } };
+  return { ...config, appKey, ballots: { ...config.ballots, masterKey }, meta: { ...config.meta, repo } };
 }

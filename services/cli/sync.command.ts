@@ -4,8 +4,11 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 import { connectDatabase } from '../../shared/db/connect.js';
 import { assertNoPendingMigrations, migrateLatest, PendingMigrationsError } from '../../shared/db/migrate.js';
+import { ElectionKeyStore } from '../../shared/ballots/election-key-store.js';
 import { createRepositories } from '../../shared/db/repositories/index.js';
+import { keyringOf } from '../../shared/kernel/kernel.js';
 import { createLogger } from '../../shared/logging/logger.js';
+import { embeddedBallotKey } from '../embedded/secrets.js';
 import { createGitMetaSource } from '../sync-worker/git-meta-source.js';
 import { createMetaSync, type SyncOutcome } from '../sync-worker/meta-sync.js';
 import { ParsePool } from '../sync-worker/parse-pool.js';
@@ -48,11 +51,16 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   const db = connectDatabase(config.database);
   const parsePool = new ParsePool();
   try {
-    if (config.embedded) await migrateLatest(db);
+    // The embedded default keeps its master key in ./data, as `urna start` does.
+    const keyring = keyringOf(config.embedded && !config.ballots.masterKey
+      ? { ...config, ballots: { ...config.ballots, masterKey: await embeddedBallotKey(config.dataDir) } }
+      : config);
+    if (config.embedded) await migrateLatest(db, { ballotKeys: keyring });
     else await assertNoPendingMigrations(db);
+    const repos = createRepositories(db);
     const sync = createMetaSync({
       parsePool,
-      repos: createRepositories(db),
+      repos,
       source: createGitMetaSource(config.meta),
       now: () => new Date(),
       // Warnings and errors go to stderr; the summary below is the command's output.
@@ -61,6 +69,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
     });
     const started = Date.now();
     const outcome = await sync.run('cli', { force: argv.includes('--force') });
+    if (keyring?.canOpen) await new ElectionKeyStore(repos.electionKeys, keyring).ensureAll();
     io.out(renderOutcome(outcome, Date.now() - started));
     return outcome.status === 'failed' ? 1 : 0;
   } catch (err) {

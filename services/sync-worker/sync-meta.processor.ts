@@ -1,4 +1,4 @@
-import type { Kernel } from '../../shared/kernel/kernel.js';
+import { requireOpeningKeys, type Kernel } from '../../shared/kernel/kernel.js';
 import type { Processor } from '../../shared/queue/processor.js';
 import { createGitMetaSource } from './git-meta-source.js';
 import { createMetaSync } from './meta-sync.js';
@@ -6,6 +6,7 @@ import { ParsePool } from './parse-pool.js';
 
 /** The queue adapter of `sync-meta`: one MetaSync per process, so its parse cache survives between jobs. */
 export function syncMetaProcessor(kernel: Kernel): Processor<{ trigger: string }> {
+  const ballotKeys = requireOpeningKeys(kernel);
   const parsePool = new ParsePool(undefined, (err) => kernel.logger.warn({ err }, 'parse workers unavailable; parsing in the main thread'));
   kernel.shutdown.add('queues', 'parse workers', () => parsePool.close());
   const sync = createMetaSync({
@@ -19,6 +20,8 @@ export function syncMetaProcessor(kernel: Kernel): Processor<{ trigger: string }
   return {
     async process({ trigger }) {
       const outcome = await sync.run(trigger);
+      // New elections get their ballot keys now, before any voter needs them.
+      await ballotKeys.ensureAll();
       // Some elections could not be saved: fail the attempt so the queue retries them.
       if (outcome.status === 'failed') throw new Error(outcome.error ?? 'meta sync incomplete');
     },

@@ -1,13 +1,12 @@
 import type { ElectionsRepository } from '../../shared/db/repositories/elections.repository.js';
 import type { VotesRepository } from '../../shared/db/repositories/votes.repository.js';
 import { exportBallots, type BallotExportFormat, type RandomIndex } from '../../shared/domain/election/ballot-export.js';
-import { electionStatus, type Election } from '../../shared/domain/election/election.js';
+import type { Election } from '../../shared/domain/election/election.js';
 import { unrankedRuleFor } from '../../shared/domain/election/tally-rules.js';
 
 export interface ExportBallotsPorts {
   elections: Pick<ElectionsRepository, 'listCandidates'>;
   votes: Pick<VotesRepository, 'streamRankingTexts'>;
-  now(): Date;
   randomIndex?: RandomIndex;
 }
 
@@ -23,11 +22,12 @@ const CONTENT_TYPES: Record<BallotExportFormat, string> = {
 };
 
 /**
- * The anonymised ballots of a closed election as a file, or null while voting may still change
- * them. Callers check that the user is an officer of this election.
+ * The anonymised ballots of a counted election as a file, or null before the count: until then
+ * ballots are sealed, and only the tally worker can open them. Callers check that the user is an
+ * officer of this election.
  */
 export async function exportElectionBallots(ports: ExportBallotsPorts, election: Election, format: BallotExportFormat): Promise<BallotFile | null> {
-  if (electionStatus(election, ports.now()) !== 'closed') return null;
+  if (!election.concludedAt) return null;
   const candidates = (await ports.elections.listCandidates(election.id)).map((c) => c.key);
   const rankingTexts: string[] = [];
   for await (const page of ports.votes.streamRankingTexts(election.id)) rankingTexts.push(...page);

@@ -1,4 +1,4 @@
-import type { Kernel } from '../../shared/kernel/kernel.js';
+import { requireOpeningKeys, type Kernel } from '../../shared/kernel/kernel.js';
 import type { Processor } from '../../shared/queue/processor.js';
 import { tallyElection, transactionPort, type TallyElectionPorts } from './tally-election.js';
 
@@ -7,7 +7,7 @@ export type TallyProcessorHooks = Pick<TallyElectionPorts, 'beforeStore'>;
 
 /** The queue adapter for `tally-election`: payload → orchestration, final failure → the run says so. */
 export function tallyElectionProcessor(
-  kernel: Pick<Kernel, 'db' | 'repos' | 'now'>,
+  kernel: Pick<Kernel, 'db' | 'repos' | 'now' | 'ballotKeys'>,
   hooks: TallyProcessorHooks = {},
 ): Processor<{ tallyRunId: string }> {
   return {
@@ -15,6 +15,7 @@ export function tallyElectionProcessor(
       await tallyElection({
         tallyRuns: kernel.repos.tallyRuns,
         transaction: transactionPort(kernel.db),
+        keyring: requireOpeningKeys(kernel).keyring,
         now: kernel.now,
         logger: context.logger,
         ...hooks,

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 import { createRepositories } from '../../shared/db/repositories/index.js';
+import { BallotKeyError, type BallotKeyring } from '../../shared/crypto/ballot-keyring.js';
+import { SealedBallotError } from '../../shared/crypto/sealed-ballot.js';
+import type { ElectionKeysRepository } from '../../shared/db/repositories/election-keys.repository.js';
 import type { ElectionsRepository } from '../../shared/db/repositories/elections.repository.js';
 import type { TallyRunsRepository } from '../../shared/db/repositories/tally-runs.repository.js';
 import type { VotesRepository } from '../../shared/db/repositories/votes.repository.js';
@@ -7,11 +10,13 @@ import { createTallyAccumulator, tallySummary, TallyInputError, type TallyResult
 import { electionStatus } from '../../shared/domain/election/election.js';
 import { unrankedRuleFor } from '../../shared/domain/election/tally-rules.js';
 import type { Logger } from '../../shared/logging/logger.js';
+import { openBallots } from './ballot-opening.js';
 
 /** The repositories a tally uses inside its transaction. */
 export interface TallyTransactionRepos {
   elections: Pick<ElectionsRepository, 'lockForUpdate' | 'listCandidates' | 'markConcluded'>;
-  votes: Pick<VotesRepository, 'streamRankingTexts' | 'deleteLinks' | 'reshuffle'>;
+  votes: Pick<VotesRepository, 'streamSealedBallots' | 'replaceSealedByCounted' | 'deleteLinks'>;
+  electionKeys: Pick<ElectionKeysRepository, 'find' | 'destroy'>;
   tallyRuns: Pick<TallyRunsRepository, 'findById' | 'complete'>;
 }
 
@@ -19,6 +24,8 @@ export interface TallyElectionPorts {
   tallyRuns: Pick<TallyRunsRepository, 'findById' | 'markRunning' | 'fail'>;
   /** Runs `work` in one database transaction, with repositories bound to it. */
   transaction<T>(work: (tx: TallyTransactionRepos) => Promise<T>): Promise<T>;
+  /** Opens the election's private key; only a process holding the master key has one. */
+  keyring: BallotKeyring;
   now(): Date;
   logger: Logger;
   /** Fault injection for tests: runs inside the transaction after the count, before anything is stored. */
@@ -36,16 +43,24 @@ export function transactionPort(db: Knex) {
     db.transaction((trx) => work(createRepositories(trx)));
 }
 
-/** The pure part: ballots (as stored JSON texts, in any order) → the result. */
-export async function countRankingTexts(
+/** The pure part: ballots (as JSON texts, in any order) → the result. */
+export function countRankingTexts(
   candidates: readonly string[],
   unranked: UnrankedRule,
-  pages: AsyncIterable<readonly string[]>,
+  texts: Iterable<string>,
   options: { method: string; winners: number },
-): Promise<TallyResult> {
+): TallyResult {
   const accumulator = createTallyAccumulator(candidates, unranked);
-  for await (const page of readAhead(pages)) for (const text of page) accumulator.addJson(text);
+  for (const text of texts) accumulator.addJson(text);
   return tallySummary(accumulator.finish(), options);
+}
+
+/** An election without keys can hold no sealed ballot; one that does is damaged, and is not counted as empty. */
+async function noBallots(pages: AsyncIterable<readonly Buffer[]>): Promise<string[]> {
+  for await (const page of pages) {
+    if (page.length > 0) throw new SealedBallotError('the election holds sealed ballots but no private key to open them');
+  }
+  return [];
 }
 
 /** Asks for the next page before the caller works on this one, so the database and the count overlap. */
@@ -92,14 +107,20 @@ export async function tallyElection(ports: TallyElectionPorts, runId: string): P
       if (electionStatus(election, now) !== 'closed') {
         throw new TallyRefused(`voting is open again (it now ends ${election.endAt.toISOString()}); request the results after the close`);
       }
-      // Before anyone can see a result, every ballot is rewritten in a random order: whatever
-      // storage order or transaction ids were left from voting are gone (SECURITY.md).
-      await tx.votes.reshuffle(election.id);
+      // Open every sealed ballot in memory. What is stored afterwards are the rankings, in a
+      // fresh random order under fresh ids; the sealed ballots and the private key are destroyed,
+      // and with delete_after the link key too, so no copy of a link opens any more (SECURITY.md).
       const candidates = (await tx.elections.listCandidates(election.id)).map((c) => c.key);
-      const result = await countRankingTexts(candidates, unrankedRuleFor(election), tx.votes.streamRankingTexts(election.id),
-        { method: run.method, winners: election.noWinners });
+      const stored = await tx.electionKeys.find(election.id);
+      const pages = tx.votes.streamSealedBallots(election.id);
+      const texts = stored?.sealedPrivateKey
+        ? await openBallots(ports.keyring.openingKey(stored), election.id, readAhead(pages))
+        : await noBallots(pages);
+      const result = countRankingTexts(candidates, unrankedRuleFor(election), texts, { method: run.method, winners: election.noWinners });
       await ports.beforeStore?.(runId);
       if (!(await tx.tallyRuns.complete(runId, result, now))) return 'already-finished' as const;
+      await tx.votes.replaceSealedByCounted(election.id, texts);
+      await tx.electionKeys.destroy(election.id, { linkKey: election.deleteAfter });
       const unlinked = election.deleteAfter ? await tx.votes.deleteLinks(election.id) : 0;
       await tx.elections.markConcluded(election.id, now);
       counted = { ballots: result.ballots, unlinked };
@@ -108,8 +129,8 @@ export async function tallyElection(ports: TallyElectionPorts, runId: string): P
     if (outcome === 'done') log.info({ method: run.method, ...counted, ms: Date.now() - started }, 'tally done');
     return outcome;
   } catch (err) {
-    if (!(err instanceof TallyRefused || err instanceof TallyInputError)) throw err;
-    // Bad data or an open election: the same input would fail the same way on every retry.
+    if (!(err instanceof TallyRefused || err instanceof TallyInputError || err instanceof SealedBallotError || err instanceof BallotKeyError)) throw err;
+    // Bad data, a key that does not open, or an open election: the same input would fail the same way on every retry.
     log.warn({ err }, 'tally failed');
     await ports.tallyRuns.fail(runId, err.message, ports.now());
     return 'failed';

@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { AttemptKeys } from '../../shared/crypto/attempt-keys.js';
-import { BallotSealer } from '../../shared/crypto/ballot-link.js';
-import type { Kernel } from '../../shared/kernel/kernel.js';
+import { BallotLinks } from '../../shared/crypto/ballot-link.js';
+import { requireSealingKeys, type Kernel } from '../../shared/kernel/kernel.js';
 import { sweepAttemptCounters } from './attempt-counter-sweeper.js';
 import { ElectionCache } from './election-cache.js';
 import { MarkdownCache } from './markdown-cache.js';
@@ -21,6 +21,7 @@ import { loadStaticFiles, staticRoutes } from './routes/static.routes.js';
 import { voteRoutes } from './routes/vote.routes.js';
 import { webhookRoutes } from './routes/webhook.routes.js';
 import { sessionMiddleware } from './session/session-middleware.js';
+import { InFlight } from './voting/in-flight.js';
 import { PassphraseLockout } from './voting/passphrase-lockout.js';
 import { DEFAULT_LIMITS, type WebAppOptions, type WebEnv } from './web-env.js';
 
@@ -48,7 +49,9 @@ export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}):
   const attemptKeys = new AttemptKeys(config.appKey);
   const env: WebEnv = {
     kernel,
-    sealer: new BallotSealer(config.ballots.kdf, config.ballots.kdf.concurrency),
+    ballotKeys: requireSealingKeys(kernel),
+    links: new BallotLinks(config.ballots.kdf, config.ballots.kdf.concurrency, config.ballots.kdf.queue),
+    votesInFlight: new InFlight(),
     markdown: new MarkdownCache(),
     elections: new ElectionCache(kernel.repos, options.electionCacheMs ?? 1000),
     assets,

@@ -1,9 +1,11 @@
 import type { AttemptKeys } from '../../shared/crypto/attempt-keys.js';
-import type { BallotSealer } from '../../shared/crypto/ballot-link.js';
+import type { ElectionKeyStore } from '../../shared/ballots/election-key-store.js';
+import type { BallotLinks } from '../../shared/crypto/ballot-link.js';
 import type { Kernel } from '../../shared/kernel/kernel.js';
 import type { Assets } from '../../views/page-context.js';
 import type { ElectionCache } from './election-cache.js';
 import type { MarkdownCache } from './markdown-cache.js';
+import type { InFlight } from './voting/in-flight.js';
 import type { PassphraseLockout } from './voting/passphrase-lockout.js';
 
 /** Limits that tests and benchmarks may loosen; production uses the defaults. */
@@ -35,7 +37,12 @@ export interface WebAppOptions {
 /** What every route file receives: the kernel plus the web's own shared pieces. */
 export interface WebEnv {
   kernel: Kernel;
-  sealer: BallotSealer;
+  /** Election public keys and link keys (never a private key: the web does not open ballots). */
+  ballotKeys: ElectionKeyStore;
+  /** Passphrase links: Argon2id through a bounded queue. */
+  links: BallotLinks;
+  /** Votes of this process still being sealed, by election and voter. */
+  votesInFlight: InFlight;
   markdown: MarkdownCache;
   /** Read elections and candidates through this for pages; re-read fresh where exactness matters. */
   elections: ElectionCache;

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseKey } from '../crypto/ballot-keyring.js';
 import { envSchema, type RawEnv } from './env-schema.js';
 
 export const SERVICE_NAMES = ['web', 'sync-worker', 'tally-worker'] as const;
@@ -45,8 +47,14 @@ export interface Config {
   devLogin: boolean;
   ballots: {
     minPasscodeLength: number;
-    kdf: { memoryKiB: number; passes: number; parallelism: number; concurrency: number };
+    /** `queue`: derivations that may wait for a slot; past that a vote with a passphrase gets 503. */
+    kdf: { memoryKiB: number; passes: number; parallelism: number; concurrency: number; queue: number };
+    /** The master ballot key (BALLOT_KEY or BALLOT_KEY_FILE); null in the embedded default until generated. */
+    masterKey: Buffer | null;
+    /** Only the web part of it (BALLOT_WEB_KEY), for web processes that must not open ballots. */
+    webKey: Buffer | null;
   };
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -109,6 +117,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     );
   }
   if (!e.GITHUB_REDIRECT.startsWith('/')) problems.push('GITHUB_REDIRECT: must be a path starting with /');
+  const { masterKey, webKey } = ballotKeys(e, cwd, problems);
+  if (!embedded && !options.command) {
+    const needMaster = services.filter((s) => s !== 'web');
+    if (!masterKey && needMaster.length) {
+      problems.push(`BALLOT_KEY: required by ${needMaster.join(' and ')} (32 random bytes: openssl rand -hex 32; or BALLOT_KEY_FILE)`);
+    } else if (!masterKey && !webKey) {
+      problems.push('BALLOT_KEY: required by the web service (or BALLOT_WEB_KEY, its web-only part: `urna keys web-key`)');
+    }
+  }
+  if (e.HTTP_HEADERS_TIMEOUT <= e.HTTP_KEEP_ALIVE_TIMEOUT) {
+    problems.push('HTTP_HEADERS_TIMEOUT: must be longer than HTTP_KEEP_ALIVE_TIMEOUT (Node closes idle sockets otherwise mid-request)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -151,9 +171,44 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
         parallelism: e.KDF_PARALLELISM,
         // Each derivation holds KDF_MEMORY_KIB; by default allow one per core.
         concurrency: e.KDF_CONCURRENCY ?? Math.max(1, options.cpus ?? 2),
+        // About two seconds of derivations may wait; beyond that a voter is better told to retry.
+        queue: e.KDF_QUEUE ?? 64,
       },
+      masterKey,
+      webKey,
+    },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT * 1000,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT * 1000,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT * 1000,
     },
   };
+}
+
+function ballotKeys(e: RawEnv, cwd: string, problems: string[]): { masterKey: Buffer | null; webKey: Buffer | null } {
+  const read = (text: string, name: string): Buffer | null => {
+    try {
+      return parseKey(text, name);
+    } catch (err) {
+      problems.push((err as Error).message);
+      return null;
+    }
+  };
+  let masterKey: Buffer | null = null;
+  if (e.BALLOT_KEY && e.BALLOT_KEY_FILE) problems.push('BALLOT_KEY, BALLOT_KEY_FILE: set one of them, not both');
+  else if (e.BALLOT_KEY) masterKey = read(e.BALLOT_KEY, 'BALLOT_KEY');
+  else if (e.BALLOT_KEY_FILE) {
+    let text: string | null = null;
+    try {
+      text = readFileSync(resolve(cwd, e.BALLOT_KEY_FILE), 'utf8');
+    } catch (err) {
+      problems.push(`BALLOT_KEY_FILE: cannot read ${e.BALLOT_KEY_FILE} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (text !== null) masterKey = read(text, 'BALLOT_KEY_FILE');
+  }
+  const webKey = e.BALLOT_WEB_KEY ? read(e.BALLOT_WEB_KEY, 'BALLOT_WEB_KEY') : null;
+  if (masterKey && webKey) problems.push('BALLOT_WEB_KEY: set it only where BALLOT_KEY is not (it is derived from BALLOT_KEY)');
+  return { masterKey, webKey };
 }
 
 function parseServices(value: string | undefined, problems: string[]): ServiceName[] {

@@ -89,6 +89,14 @@ export const envSchema = z.object({
   KDF_PASSES: int(1, 100).default(2),
   KDF_PARALLELISM: int(1, 16).default(1),
   KDF_CONCURRENCY: int(1, 256).optional(),
+  KDF_QUEUE: int(0, 100_000).optional(),
+  BALLOT_KEY: z.string().optional(),
+  BALLOT_KEY_FILE: z.string().optional(),
+  BALLOT_WEB_KEY: z.string().optional(),
+
+  HTTP_HEADERS_TIMEOUT: duration.default(66),
+  HTTP_REQUEST_TIMEOUT: duration.default(30),
+  HTTP_KEEP_ALIVE_TIMEOUT: duration.default(65),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

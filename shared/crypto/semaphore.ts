@@ -6,7 +6,8 @@ export class Semaphore {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(readonly limit: number) {
+  /** `maxQueued`: how many may wait; past that `run` refuses at once (see `full`). */
+  constructor(readonly limit: number, readonly maxQueued = Number.POSITIVE_INFINITY) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`);
   }
 
@@ -18,9 +19,14 @@ export class Semaphore {
     return this.waiting.length;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+  /** Runs `task` when a slot is free; when the queue is full too, throws `full()` without waiting. */
+  async run<T>(task: () => Promise<T>, full: () => Error = () => new Error('the queue is full')): Promise<T> {
+    if (this.active >= this.limit) {
+      if (this.waiting.length >= this.maxQueued) throw full();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active++;
+    }
     try {
       return await task();
     } finally {

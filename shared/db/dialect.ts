@@ -130,16 +130,16 @@ export function isRetryableConflict(err: unknown): boolean {
  * Inserts many rows in the caller's transaction, quickly: sync writes hundreds of thousands of
  * eligible voters. knex's batchInsert adds a savepoint and a timer tick per call and compiles
  * SQLite inserts as UNION ALL selects; this sends one statement per chunk instead (on PostgreSQL,
- * one statement with an array per column). Values must be strings, numbers or null.
+ * one statement with an array per column). Values must be strings, numbers, bytes or null.
  */
-export async function insertRows(db: Knex, table: string, rows: ReadonlyArray<Record<string, string | number | null>>): Promise<void> {
+export async function insertRows(db: Knex, table: string, rows: ReadonlyArray<Record<string, string | number | Buffer | null>>): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const identifiers = columns.map(() => '??').join(', ');
   if (dialectOf(db) === 'postgres') {
     const casts = columns.map((c) => {
       const sample = rows.find((r) => r[c] !== null && r[c] !== undefined)?.[c];
-      return `?::${typeof sample === 'number' ? 'numeric' : 'text'}[]`;
+      return `?::${typeof sample === 'number' ? 'numeric' : Buffer.isBuffer(sample) ? 'bytea' : 'text'}[]`;
     });
     await db.raw(`insert into ?? (${identifiers}) select * from unnest(${casts.join(', ')})`, [
       table, ...columns, ...columns.map((c) => rows.map((r) => r[c] ?? null)),
@@ -155,54 +155,6 @@ export async function insertRows(db: Knex, table: string, rows: ReadonlyArray<Re
       table, ...columns, ...chunk.flatMap((r) => columns.map((c) => r[c] ?? null)),
     ]);
   }
-}
-
-/**
- * Rewrites rows, in the order given, so that where and in which transaction they are stored no
- * longer tells when they were first written: the rows are deleted and inserted again, with the
- * same values, in this transaction. PostgreSQL: new tuples (a new xmin) placed where the heap
- * has room, in the order given (an UPDATE would not do: a HOT update keeps the new version on
- * the old page, so the page still tells roughly when the row was first written). MySQL/MariaDB:
- * a new DB_TRX_ID; InnoDB keeps the rows in primary-key order anyway. SQLite keeps no
- * transaction ids and the tables this is used on are stored WITHOUT ROWID, in key order: nothing
- * to do. Rows another transaction holds are skipped on PostgreSQL (that transaction is
- * rewriting or deleting them); on MySQL they are locked in key order, so two rewrites never
- * deadlock each other. Returns the number of rows rewritten.
- */
-export async function rewriteRows(trx: Knex.Transaction, table: string, key: string, ids: readonly string[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const dialect = dialectOf(trx);
-  if (dialect === 'sqlite') return 0;
-  const locking = trx(table).whereIn(key, ids).orderBy(key).forUpdate();
-  const rows: Array<Record<string, string | number | null>> = await (dialect === 'postgres' ? locking.skipLocked() : locking).select('*');
-  if (rows.length === 0) return 0;
-  const byId = new Map(rows.map((r) => [String(r[key]), r]));
-  await trx(table).whereIn(key, [...byId.keys()]).delete();
-  await insertRows(trx, table, ids.flatMap((id) => { const row = byId.get(id); return row ? [row] : []; }));
-  return rows.length;
-}
-
-/**
- * Rewrites every row matching `where` in a random order chosen by the database, in the caller's
- * transaction (which should keep writers of these rows out): one transaction id for them all and,
- * on PostgreSQL, a random physical order. SQLite: nothing to do (see rewriteRows).
- */
-export async function rewriteAllInRandomOrder(trx: Knex.Transaction, table: string, columns: readonly string[], where: Record<string, string>): Promise<void> {
-  const dialect = dialectOf(trx);
-  if (dialect === 'sqlite') return;
-  const [column, value] = Object.entries(where)[0]!;
-  const list = columns.map(() => '??').join(', ');
-  if (dialect === 'postgres') {
-    await trx.raw(`with moved as (delete from ?? where ?? = ? returning ${list}) insert into ?? (${list}) select ${list} from moved order by random()`,
-      [table, column, value, ...columns, table, ...columns, ...columns]);
-    return;
-  }
-  const scratch = `urna_rewrite_${table}`;
-  await trx.raw('drop temporary table if exists ??', [scratch]);
-  await trx.raw(`create temporary table ?? as select ${list} from ?? where ?? = ?`, [scratch, ...columns, table, column, value]);
-  await trx(table).where(column, value).delete();
-  await trx.raw(`insert into ?? (${list}) select ${list} from ?? order by rand()`, [table, ...columns, ...columns, scratch]);
-  await trx.raw('drop temporary table ??', [scratch]);
 }
 
 /**

@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
-import { migrationSource } from './migrations/index.js';
+import type { BallotKeyring } from '../crypto/ballot-keyring.js';
+import { migrationSourceFor } from './migrations/index.js';
 
-const config: Knex.MigratorConfig = { migrationSource, tableName: 'urna_migrations' };
+const TABLE = 'urna_migrations';
+const config: Knex.MigratorConfig = { migrationSource: migrationSourceFor({ ballotKeys: null }), tableName: TABLE };
+
+/** What data-converting migrations may need: sealing existing ballots needs the master ballot key. */
+export interface MigrationContext {
+  ballotKeys?: BallotKeyring | null;
+}
 
 export async function pendingMigrations(db: Knex): Promise<string[]> {
   const [, pending] = (await db.migrate.list(config)) as [unknown[], Array<string | { file: string }>];
@@ -9,8 +16,9 @@ export async function pendingMigrations(db: Knex): Promise<string[]> {
 }
 
 /** Applies every pending migration; returns the names applied. */
-export async function migrateLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
+export async function migrateLatest(db: Knex, context: MigrationContext = {}): Promise<string[]> {
+  const withContext = { migrationSource: migrationSourceFor({ ballotKeys: context.ballotKeys ?? null }), tableName: TABLE };
+  const [, applied] = (await db.migrate.latest(withContext)) as [number, string[]];
   return applied;
 }
 

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { BallotKeyProblemsError, ElectionKeyStore } from '../ballots/election-key-store.js';
 import type { Config, ServiceName } from '../config/config.js';
+import { BallotKeyError, BallotKeyring } from '../crypto/ballot-keyring.js';
 import { connectDatabase } from '../db/connect.js';
 import { assertNoPendingMigrations, migrateLatest } from '../db/migrate.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
@@ -17,6 +19,8 @@ export interface Kernel {
   logger: Logger;
   db: Knex;
   repos: Repositories;
+  /** Election ballot keys under this process's BALLOT_KEY (or BALLOT_WEB_KEY); null without either. */
+  ballotKeys: ElectionKeyStore | null;
   queue: JobQueue<UrnaJobs>;
   processors: ProcessorRegistry<UrnaJobs>;
   shutdown: Shutdown;
@@ -48,13 +52,19 @@ export async function bootKernel(config: Config, plugins: ServicePlugin[], optio
   const shutdown = new Shutdown(logger);
   const db = connectDatabase(config.database);
   shutdown.add('database', 'knex', () => db.destroy());
+  const keyring = keyringOf(config);
+  const repos = createRepositories(db);
+  const ballotKeys = keyring ? new ElectionKeyStore(repos.electionKeys, keyring) : null;
   try {
     if (config.embedded) {
-      const applied = await migrateLatest(db);
+      const applied = await migrateLatest(db, { ballotKeys: keyring });
       if (applied.length) logger.info({ applied }, 'migrated the embedded database');
     } else {
       await assertNoPendingMigrations(db);
     }
+    // A key that cannot open what is stored would lose ballots: refuse to start, naming them.
+    const problems = (await ballotKeys?.problems()) ?? [];
+    if (problems.length) throw new BallotKeyProblemsError(problems);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -69,7 +79,8 @@ export async function bootKernel(config: Config, plugins: ServicePlugin[], optio
     config,
     logger,
     db,
-    repos: createRepositories(db),
+    repos,
+    ballotKeys,
     queue,
     processors: new ProcessorRegistry(urnaJobs),
     shutdown,
@@ -106,4 +117,23 @@ export async function bootKernel(config: Config, plugins: ServicePlugin[], optio
   }
   logger.info({ services: plugins.map((p) => p.name), queue: queue.kind, database: config.database.client }, 'urna started');
   return kernel;
+}
+
+/** The keyring of this process's configured ballot key, if any. */
+export function keyringOf(config: Config): BallotKeyring | null {
+  if (config.ballots.masterKey) return BallotKeyring.fromMasterKey(config.ballots.masterKey);
+  if (config.ballots.webKey) return BallotKeyring.fromWebKey(config.ballots.webKey);
+  return null;
+}
+
+/** The key store of a service that creates election keys or opens ballots (sync and tally workers). */
+export function requireOpeningKeys(kernel: Pick<Kernel, 'ballotKeys'>): ElectionKeyStore {
+  if (!kernel.ballotKeys?.keyring.canOpen) throw new BallotKeyError('BALLOT_KEY: required by the sync and tally workers (BALLOT_WEB_KEY is not enough)');
+  return kernel.ballotKeys;
+}
+
+/** The key store of the web service, which seals ballots and opens links. */
+export function requireSealingKeys(kernel: Pick<Kernel, 'ballotKeys'>): ElectionKeyStore {
+  if (!kernel.ballotKeys) throw new BallotKeyError('BALLOT_KEY (or BALLOT_WEB_KEY): required by the web service');
+  return kernel.ballotKeys;
 }

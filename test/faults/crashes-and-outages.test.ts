@@ -11,6 +11,7 @@ import { candidateMd, createMetaGitRepo, electionFiles, electionYaml, votersYaml
 import { startTcpProxy, targetOf, type TcpProxy } from '../support/proxy.js';
 import { silentLogger } from '../support/silent-logger.js';
 import { waitFor } from '../support/wait-for.js';
+import { castSealedBallot } from '../support/ballots.js';
 
 // Real processes on PostgreSQL and on MariaDB, with BullMQ on Redis, hit where it hurts:
 // - kill -9 of the tally worker inside its counting transaction, and of the sync worker with one
@@ -83,7 +84,7 @@ for (const kind of KINDS) describe.skipIf(!available(kind))(`crashes and outages
       const electionId = (await s.seed({ key: 'counted', path: 'counted', voters, startAt: new Date(Date.now() - 7 * DAY), endAt: new Date(Date.now() - 60_000) })).id;
       for (const [i, login] of voters.entries()) {
         const user = await s.repos.users.upsertByLogin(login, null);
-        await s.repos.votes.castVote({ electionId, userId: user.id, ballotId: newId(), ranking: [[['alice', 'bob', 'carol'][i % 3]!]], link: null });
+        await castSealedBallot(s.repos, { electionId, userId: user.id, ranking: [[['alice', 'bob', 'carol'][i % 3]!]] });
       }
       const [web, first] = await Promise.all([s.start('web', {}, 'web'), s.start('tally-worker', {}, 'tally-1')]);
       const officer = await devLogin(web.url, 'officer1', '10.9.0.1');
@@ -91,7 +92,7 @@ for (const kind of KINDS) describe.skipIf(!available(kind))(`crashes and outages
 
       // A ballot row held by the test stops the worker inside its counting transaction (which
       // holds the election and rewrites the ballots before counting them).
-      const lock = await holdRowLocks(s.db.db, (trx) => trx('ballots').where({ election_id: electionId }).limit(1));
+      const lock = await holdRowLocks(s.db.db, (trx) => trx('sealed_ballots').where({ election_id: electionId }).limit(1));
       try {
         expect((await ask()).status).toBe(303);
         await waitFor(() => someoneWaits(kind, s.db.db, /ballots/), 30_000, 50);
@@ -216,7 +217,7 @@ for (const kind of KINDS) describe.skipIf(!available(kind))(`crashes and outages
       ]);
       const closed = (await waitFor(() => s.repos.elections.findByKey('closed'), 60_000, 200))!;
       const voterOne = await s.repos.users.upsertByLogin('voter-one', null);
-      await s.repos.votes.castVote({ electionId: closed.id, userId: voterOne.id, ballotId: newId(), ranking: [['bob'], ['alice']], link: null });
+      await castSealedBallot(s.repos, { electionId: closed.id, userId: voterOne.id, ranking: [['bob'], ['alice']] });
       const voter = await devLogin(web.url, 'voter-one', '10.8.0.1');
       const officer = await devLogin(web.url, 'officer-one', '10.8.0.2');
       const officerToken = await officer.csrf('/app/elections/closed/admin/');

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_BALLOT_KEY } from './ballots.js';
 
 // Real Urna processes for the fault and security suites: `node --import tsx services/main.ts
 // --services=...`, exactly what the Procfile runs (from source), with their pino output kept so
@@ -61,6 +62,7 @@ export function urnaEnv(options: {
     APP_ENV: 'development',
     DEV_LOGIN: 'true',
     APP_KEY: options.appKey,
+    BALLOT_KEY: TEST_BALLOT_KEY,
     DATABASE_URL: options.databaseUrl,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: options.redisPrefix ?? `urna-t-${randomBytes(4).toString('hex')}` } : {}),
     // Behind "a proxy" on loopback: tests give each simulated voter its own X-Forwarded-For, so

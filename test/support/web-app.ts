@@ -14,6 +14,7 @@ import { createTestDatabase, type DatabaseKind, type TestDatabase } from './data
 import { electionVersion } from './election-fixtures.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { silentLogger } from './silent-logger.js';
+import { TEST_BALLOT_KEY } from './ballots.js';
 
 export type Agent = ReturnType<typeof supertest.agent>;
 
@@ -59,6 +60,7 @@ export async function startTestWebApp(options: TestWebAppOptions = {}): Promise<
     APP_ENV: 'test',
     APP_URL: url,
     APP_KEY: randomBytes(24).toString('hex'),
+    BALLOT_KEY: TEST_BALLOT_KEY,
     GITHUB_CLIENT_ID: github.clientId,
     GITHUB_CLIENT_SECRET: github.clientSecret,
     GITHUB_BASE_URL: github.url,

@@ -44,14 +44,17 @@ ${passphraseField('passphrase')}
   });
 }
 
-export function ballotPage(ctx: PageContext, d: { election: Election; candidates: Candidate[]; ranking: Ranking; canRevoke: boolean }): Html {
+/** `ranking` is null for a ballot cast before ballots were sealed: its link holds only the ballot id. */
+export function ballotPage(ctx: PageContext, d: { election: Election; candidates: Candidate[]; ranking: Ranking | null; canRevoke: boolean }): Html {
   const e = d.election;
   const names = new Map(d.candidates.map((c) => [c.key, c.name]));
   return layout(ctx, {
     title: `Your ballot · ${e.name}`,
     main: html`<p class="back-link"><a href="${electionPath(e.key)}">${e.name}</a></p>
 <h1>Your ballot</h1>
-<section class="panel" aria-labelledby="ranking"><h2 id="ranking">Your ranking</h2>${rankingSummary(d.ranking, names)}</section>
+<section class="panel" aria-labelledby="ranking"><h2 id="ranking">Your ranking</h2>${d.ranking
+    ? rankingSummary(d.ranking, names)
+    : html`<p>Your ballot is in the ballot box. It was cast before this server sealed ballots, so its ranking cannot be shown here.</p>`}</section>
 ${d.canRevoke ? html`<section class="panel panel-warning" aria-labelledby="revoke">
 <h2 id="revoke">Revoke and vote again</h2>
 <p>Revoking deletes this ballot. You can then cast a new one until ${dateTime(e.endAt)}. Enter your passphrase again to confirm.</p>

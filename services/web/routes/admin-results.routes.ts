@@ -57,9 +57,9 @@ export function adminResultsRoutes(env: WebEnv): Router {
 
   const download = (format: 'csv' | 'blt') => async (_req: Request, res: Response) => {
     const e = electionOf(res);
-    const file = await exportElectionBallots({ ...env.kernel.repos, now: env.kernel.now }, e, format);
+    const file = await exportElectionBallots(env.kernel.repos, e, format);
     if (!file) {
-      throw new HttpError(403, 'Voting is still open', 'The ballots can be downloaded once voting has closed.', {
+      throw new HttpError(403, 'Ballots are sealed until the count', 'The ballots can be downloaded once voting has closed and the results are computed.', {
         link: { href: consolePath(e), label: 'Back to the officer console' },
       });
     }

@@ -1,4 +1,7 @@
 import { Router, type Request, type Response } from 'express';
+import type { LinkContents } from '../../../shared/crypto/ballot-link.js';
+import { unpadRanking } from '../../../shared/crypto/sealed-ballot.js';
+import type { Ranking } from '../../../shared/db/repositories/votes.repository.js';
 import { electionStatus, type Election } from '../../../shared/domain/election/election.js';
 import { electionPath } from '../../../views/components/election-bits.js';
 import { ballotPage, viewBallotFormPage } from '../../../views/pages/ballot.page.js';
@@ -23,15 +26,15 @@ export function ballotRoutes(env: WebEnv): Router {
   const guard = [requireLogin, loadElection(env)];
   const limit = passphraseRateLimit(env);
 
-  /** The ballot id behind the voter's link, or a page explaining why not (thrown). */
-  async function openBallot(req: Request, res: Response, action: Action): Promise<{ e: Election; ballotId: string }> {
+  /** What the voter's link holds, or a page explaining why not (thrown). */
+  async function openBallot(req: Request, res: Response, action: Action): Promise<{ e: Election; contents: LinkContents }> {
     const e = electionOf(res);
     const user = userOf(req);
     if (action === 'revoke') assertOpen(e, env.kernel.now());
-    const vote = await repos.votes.findVote(e.id, user.id);
+    const [vote, linkKey] = await Promise.all([repos.votes.findVote(e.id, user.id), env.ballotKeys.linkKey(e.id)]);
     const back = { href: electionPath(e.key), label: 'Back to the election' };
     if (!vote) throw new HttpError(404, 'No ballot', 'You have not voted in this election.', { link: back });
-    if (!vote.link) {
+    if (!vote.link || !linkKey) {
       throw new HttpError(409, 'This ballot cannot be opened', 'You voted without a passphrase (or the link was removed after the count), so nobody can view or change this ballot.', { link: back });
     }
     const lockKey = { userId: user.id, electionId: e.id };
@@ -42,13 +45,13 @@ export function ballotRoutes(env: WebEnv): Router {
     }
     const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
     if (!passphrase) throw new FormError(422, 'Enter your passphrase.', e, action);
-    const ballotId = await env.sealer.open(passphrase, vote.link, { electionId: e.id, userId: user.id });
-    if (!ballotId) {
+    const contents = await env.links.open(passphrase, vote.link, { electionId: e.id, userId: user.id }, linkKey);
+    if (!contents) {
       await env.lockout.recordFailure(lockKey);
       throw new FormError(403, 'That passphrase does not match your ballot. Nothing was changed.', e, action);
     }
     await env.lockout.recordSuccess(lockKey);
-    return { e, ballotId };
+    return { e, contents };
   }
 
   function showForm(action: Action) {
@@ -65,9 +68,9 @@ export function ballotRoutes(env: WebEnv): Router {
 
   router.post(['/app/elections/:key/view', '/app/elections/:key/vote/view'], ...guard, limit, async (req, res) => {
     try {
-      const { e, ballotId } = await openBallot(req, res, 'view');
-      const [ranking, candidates] = await Promise.all([repos.votes.findBallot(e.id, ballotId), env.elections.candidates(e.id)]);
-      if (!ranking) throw new HttpError(404, 'Ballot not found', 'Your ballot could not be found.');
+      const { e, contents } = await openBallot(req, res, 'view');
+      const candidates = await env.elections.candidates(e.id);
+      const ranking = contents.paddedRanking ? JSON.parse(unpadRanking(contents.paddedRanking)) as Ranking : null;
       const canRevoke = electionStatus(e, env.kernel.now()) === 'open' && !e.archivedAt;
       sendPage(req, res, 200, (ctx) => ballotPage(ctx, { election: e, candidates, ranking, canRevoke }));
     } catch (err) {
@@ -77,8 +80,8 @@ export function ballotRoutes(env: WebEnv): Router {
 
   router.post(['/app/elections/:key/revoke', '/app/elections/:key/vote/edit'], ...guard, limit, async (req, res) => {
     try {
-      const { e, ballotId } = await openBallot(req, res, 'revoke');
-      await repos.votes.revoke(e.id, userOf(req).id, ballotId);
+      const { e, contents } = await openBallot(req, res, 'revoke');
+      await repos.votes.revoke(e.id, userOf(req).id, contents.ballotId);
       flash(req, 'success', 'Your ballot was revoked. You can vote again until voting closes.');
       seeOther(res, electionPath(e.key));
     } catch (err) {

@@ -7,7 +7,7 @@ import { resultsPage } from '../../../views/pages/results.page.js';
 import { notFound } from '../http-error.js';
 import { currentUser, electionOf, loadElection } from '../middleware/auth.js';
 import { sendPage } from '../render.js';
-import { shuffled } from '../shuffle.js';
+import { shuffled } from '../../../shared/crypto/shuffle.js';
 import type { WebEnv } from '../web-env.js';
 
 /** The election page, candidate profiles and published results: public, personalised when signed in. */

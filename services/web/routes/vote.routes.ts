@@ -1,17 +1,19 @@
 import { Router, type Request, type Response } from 'express';
+import { KdfBusyError } from '../../../shared/crypto/ballot-link.js';
+import { padRanking, rankingCapacity, sealBallot } from '../../../shared/crypto/sealed-ballot.js';
+import { shuffled } from '../../../shared/crypto/shuffle.js';
 import { newId } from '../../../shared/db/ids.js';
-import { AlreadyVotedError, CandidatesChangedError, ElectionConcludedError } from '../../../shared/db/repositories/votes.repository.js';
+import { AlreadyVotedError, CandidatesChangedError, ElectionConcludedError, type Ranking } from '../../../shared/db/repositories/votes.repository.js';
 import { parseBallotForm, type Choices } from '../../../shared/domain/election/ballot-form.js';
 import type { Candidate, Election } from '../../../shared/domain/election/election.js';
 import { electionPath } from '../../../views/components/election-bits.js';
 import { confirmationPage } from '../../../views/pages/ballot.page.js';
 import { votePage } from '../../../views/pages/vote.page.js';
 import { voteReviewPage, type ReviewData } from '../../../views/pages/vote-review.page.js';
+import { HttpError } from '../http-error.js';
 import { electionOf, loadElection, requireLogin, userOf } from '../middleware/auth.js';
 import { sendPage, seeOther } from '../render.js';
-import { shuffled } from '../shuffle.js';
-import { BallotMixer } from '../voting/ballot-mixer.js';
-import { alreadyVoted, assertMayVote, votingClosed } from '../voting/voting-rules.js';
+import { alreadyInFlight, alreadyVoted, assertMayVote, votingClosed } from '../voting/voting-rules.js';
 import type { WebEnv } from '../web-env.js';
 import { bodyField } from './auth.routes.js';
 
@@ -25,9 +27,6 @@ export function voteRoutes(env: WebEnv): Router {
   const router = Router();
   const { repos } = env.kernel;
   const guard = [requireLogin, loadElection(env)];
-  const mixer = new BallotMixer(repos.votes, env.kernel.logger);
-  // After the server stops taking votes, before the database closes.
-  env.kernel.shutdown.add('workers', 'ballot mixer', () => mixer.flush());
 
   async function ballotContext(req: Request, res: Response, checkVoted = true): Promise<{ e: Election; candidates: Candidate[] }> {
     const e = electionOf(res);
@@ -57,6 +56,11 @@ export function voteRoutes(env: WebEnv): Router {
   });
 
   router.post('/app/elections/:key/vote', ...guard, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // Twice the same field (a tampered or broken form) must not quietly store a vote without its link.
+    if (Array.isArray(body.passphrase) || Array.isArray(body.passphrase_confirm)) {
+      throw new HttpError(422, 'The form was not sent correctly', 'It carried the passphrase more than once. Go back, reload the ballot and submit it again; nothing was stored.', { link: { href: electionPath(electionOf(res).key), label: 'Back to the election' } });
+    }
     const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
     const confirm = (bodyField(req, 'passphrase_confirm') ?? '').normalize('NFC');
     const { e, candidates } = await ballotContext(req, res, passphrase !== '');
@@ -70,31 +74,47 @@ export function voteRoutes(env: WebEnv): Router {
       return sendPage(req, res, 422, (ctx) => voteReviewPage(ctx, review));
     }
 
+    // One submission per voter at a time in this process: a repeated one waits for no key derivation.
+    const outcome = await env.votesInFlight.run(e.id, user.id, async () => {
+      try {
+        await castSealedVote(e, candidates, user.id, ballot.ranking, passphrase);
+        return 'stored' as const;
+      } catch (err) {
+        if (err instanceof AlreadyVotedError) throw alreadyVoted(e);
+        if (err instanceof ElectionConcludedError) throw votingClosed(e);
+        if (err instanceof KdfBusyError) throw new HttpError(503, 'Busy protecting ballots', 'Too many ballots are being protected with passphrases right now. Nothing was stored: submit your ballot again in a few seconds.', { retryAfterSeconds: 5 });
+        if (err instanceof CandidatesChangedError) return err;
+        throw err;
+      }
+    }, () => { throw alreadyInFlight(e); });
+    if (outcome instanceof CandidatesChangedError) {
+      const current = shuffled(await env.elections.candidates(e.id));
+      return showBallot(req, res, 409, e, current, ballot.choices, [outcome.message]);
+    }
+    seeOther(res, electionPath(e.key, '/confirmation'));
+  });
+
+  /**
+   * Seals the ranking to the election's public key and, with a passphrase, makes the voter's link
+   * (ballot id and a copy of the ranking) under the passphrase and the election's link key; then
+   * stores the vote row and the sealed ballot in one transaction. Nothing runs afterwards.
+   */
+  async function castSealedVote(e: Election, candidates: Candidate[], userId: string, ranking: Ranking, passphrase: string): Promise<void> {
+    const keys = await env.ballotKeys.forSealing(e.id);
+    const padded = padRanking(JSON.stringify(ranking), rankingCapacity(candidates.map((c) => c.key)));
     const ballotId = newId();
-    // No passphrase, no link: nothing ties this vote row to its ballot.
-    const link = passphrase ? await env.sealer.seal(passphrase, ballotId, { electionId: e.id, userId: user.id }) : null;
-    // The window was checked when the request arrived; a tally that concluded while the key was
-    // being derived (which may have waited for a KDF slot) still closes the door.
-    if (link) {
+    const sealedBallot = sealBallot(keys.publicKey, e.id, padded);
+    let link: Buffer | null = null;
+    if (passphrase) {
+      if (!keys.linkKey) throw votingClosed(e); // destroyed at the count
+      link = await env.links.seal(passphrase, { ballotId, paddedRanking: padded }, { electionId: e.id, userId }, keys.linkKey);
+      // The window was checked when the request arrived; a tally that concluded while the key
+      // was being derived (which may have waited for a slot) still closes the door.
       const fresh = await repos.elections.findById(e.id);
       if (!fresh || fresh.concludedAt || fresh.archivedAt) throw votingClosed(e);
     }
-    try {
-      await repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId, ranking: ballot.ranking, link });
-    } catch (err) {
-      if (err instanceof AlreadyVotedError) throw alreadyVoted(e);
-      if (err instanceof ElectionConcludedError) throw votingClosed(e);
-      if (err instanceof CandidatesChangedError) {
-        const current = shuffled(await env.elections.candidates(e.id));
-        return showBallot(req, res, 409, e, current, ballot.choices, [err.message]);
-      }
-      throw err;
-    }
-    // The vote is stored. Soon the mixer hides the new ballot among others, so that its
-    // transaction id and its place in storage no longer pair it with the vote row.
-    mixer.add(e.id, ballotId);
-    seeOther(res, electionPath(e.key, '/confirmation'));
-  });
+    await repos.votes.castVote({ electionId: e.id, userId, ballotId, sealedBallot, named: ranking.flat(), link });
+  }
 
   router.get('/app/elections/:key/confirmation', ...guard, async (req, res) => {
     const e = electionOf(res);

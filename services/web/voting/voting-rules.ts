@@ -39,3 +39,7 @@ export async function assertMayVote(env: WebEnv, e: Election, user: ViewUser, op
 export function alreadyVoted(e: Election): HttpError {
   return new HttpError(409, 'You have already voted', 'Each voter casts one ballot. If you set a passphrase, you can view or revoke your ballot from the election page.', { link: back(e) });
 }
+
+export function alreadyInFlight(e: Election): HttpError {
+  return new HttpError(409, 'Your ballot is already being submitted', 'This ballot is being stored from another submission of the same form. Open the election page in a moment to see that you have voted.', { link: back(e) });
+}

@@ -136,7 +136,7 @@ export class ElectionsRepository {
     const db = this.db;
     const row = await prepared(db, 'participation', db.select({
       eligible: db.raw('exists ?', [db('eligible_voters').where({ election_id: electionId, login_lower: normaliseLogin(login) }).select(db.raw('1'))]),
-      link: db('votes').where({ election_id: electionId, user_id: userId }).select(db.raw('case when sealed_ballot is null then 0 else 1 end')),
+      link: db('votes').where({ election_id: electionId, user_id: userId }).select(db.raw('case when sealed_link is null then 0 else 1 end')),
       exception_at: db('exception_requests').where({ election_id: electionId, user_id: userId }).select('created_at'),
     }).first());
     const link = row?.link;

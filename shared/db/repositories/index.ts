@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { AttemptCountersRepository } from './attempt-counters.repository.js';
+import { ElectionKeysRepository } from './election-keys.repository.js';
 import { ElectionsRepository } from './elections.repository.js';
 import { ExceptionRequestsRepository } from './exception-requests.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -15,6 +16,7 @@ export function createRepositories(db: Knex) {
     users: new UsersRepository(db),
     sessions: new SessionsRepository(db),
     elections: new ElectionsRepository(db),
+    electionKeys: new ElectionKeysRepository(db),
     votes: new VotesRepository(db),
     exceptionRequests: new ExceptionRequestsRepository(db),
     syncRuns: new SyncRunsRepository(db),

@@ -1,22 +1,16 @@
 import type { Knex } from 'knex';
-import { randomInt } from 'node:crypto';
-import { dialectOf, isRetryableConflict, isUniqueViolation, prepared, rewriteAllInRandomOrder, rewriteRows, toCount, toJson, withRowLock } from '../dialect.js';
+import { shuffled } from '../../crypto/shuffle.js';
+import { insertRows, isUniqueViolation, prepared, toCount, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 export type Ranking = string[][];
-
-/** The sealed pointer from a vote row to its ballot; present only when the voter set a passphrase. */
-export interface BallotLink {
-  kdf: { alg: 'argon2id'; memoryKiB: number; passes: number; parallelism: number };
-  salt: Buffer;
-  sealedBallot: Buffer;
-}
 
 export interface VoteRecord {
   id: string;
   electionId: string;
   userId: string;
-  link: BallotLink | null;
+  /** The voter's sealed link to the ballot (shared/crypto/ballot-link.ts); null without a passphrase, or after `delete_after`. */
+  link: Buffer | null;
 }
 
 export class AlreadyVotedError extends Error {
@@ -40,42 +34,41 @@ export class CandidatesChangedError extends Error {
 }
 
 /**
- * Refuses a change to a concluded election and, given a ranking, a ballot naming a candidate the
- * election no longer has; one statement, under a shared lock on the election row. A tally in
- * progress holds that row for update from its count to its conclusion, so a vote either lands
- * before the count or sees the conclusion: it is never silently left out of the result. Sync
- * takes the row for update before it changes a candidate list, so the candidate check and that
- * change cannot interleave either.
+ * Refuses a change to a concluded election and, given the candidates a ballot names, a ballot
+ * naming one the election no longer has; one statement, under a shared lock on the election row.
+ * A tally in progress holds that row for update from its count to its conclusion, so a vote
+ * either lands before the count or sees the conclusion: it is never silently left out of the
+ * result. Sync takes the row for update before it changes a candidate list, so the candidate
+ * check and that change cannot interleave either.
  */
-async function assertElectionTakes(trx: Knex.Transaction, electionId: string, ranking: Ranking | null): Promise<void> {
-  const keys = [...new Set(ranking?.flat() ?? [])];
+async function assertElectionTakes(trx: Knex.Transaction, electionId: string, named: readonly string[] | null): Promise<void> {
+  const keys = [...new Set(named ?? [])];
   const query = trx('elections').where({ id: electionId }).select('concluded_at');
-  if (ranking) query.select(trx('candidates').where({ election_id: electionId }).whereIn('candidate_key', keys).count('*').as('known'));
+  if (named) query.select(trx('candidates').where({ election_id: electionId }).whereIn('candidate_key', keys).count('*').as('known'));
   const row = await withRowLock(trx, query, 'share').first();
   if (row && row.concluded_at !== null && row.concluded_at !== undefined) throw new ElectionConcludedError();
-  if (ranking && toCount(row?.known) !== keys.length) throw new CandidatesChangedError();
+  if (named && toCount(row?.known) !== keys.length) throw new CandidatesChangedError();
 }
 
+/**
+ * Votes and ballots. Before the count a ballot exists only sealed (`sealed_ballots`); the count
+ * replaces an election's sealed ballots by their opened rankings (`counted_ballots`), stored in a
+ * random order under fresh ids, so nothing pairs the two.
+ */
 export class VotesRepository {
   constructor(private readonly db: Knex) {}
 
   /**
-   * Writes the vote row and the ballot in one transaction. The unique (election, user) key makes
-   * a second ballot impossible even when two submissions race.
+   * Writes the vote row and the sealed ballot in one transaction, and nothing else. The unique
+   * (election, user) key makes a second ballot impossible even when two submissions race.
+   * `named`: the candidates the ballot ranks, checked against the election's under its lock.
    */
-  async castVote(input: { electionId: string; userId: string; ballotId: string; ranking: Ranking; link: BallotLink | null }): Promise<void> {
+  async castVote(input: { electionId: string; userId: string; ballotId: string; sealedBallot: Buffer; named: readonly string[]; link: Buffer | null }): Promise<void> {
     try {
       await this.db.transaction(async (trx) => {
-        await assertElectionTakes(trx, input.electionId, input.ranking);
-        await prepared(trx, 'insert_vote', trx('votes').insert({
-          id: newId(),
-          election_id: input.electionId,
-          user_id: input.userId,
-          kdf: input.link ? JSON.stringify(input.link.kdf) : null,
-          salt: input.link?.salt ?? null,
-          sealed_ballot: input.link?.sealedBallot ?? null,
-        }));
-        await prepared(trx, 'insert_ballot', trx('ballots').insert({ id: input.ballotId, election_id: input.electionId, ranking: JSON.stringify(input.ranking) }));
+        await assertElectionTakes(trx, input.electionId, input.named);
+        await prepared(trx, 'insert_vote', trx('votes').insert({ id: newId(), election_id: input.electionId, user_id: input.userId, sealed_link: input.link }));
+        await prepared(trx, 'insert_ballot', trx('sealed_ballots').insert({ id: input.ballotId, election_id: input.electionId, sealed: input.sealedBallot }));
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyVotedError();
@@ -84,12 +77,9 @@ export class VotesRepository {
   }
 
   async findVote(electionId: string, userId: string): Promise<VoteRecord | null> {
-    const row = await prepared(this.db, 'find_vote', this.db('votes').where({ election_id: electionId, user_id: userId }).first('id', 'election_id', 'user_id', 'kdf', 'salt', 'sealed_ballot'));
+    const row = await prepared(this.db, 'find_vote', this.db('votes').where({ election_id: electionId, user_id: userId }).first('id', 'election_id', 'user_id', 'sealed_link'));
     if (!row) return null;
-    const link: BallotLink | null = row.sealed_ballot
-      ? { kdf: toJson(row.kdf, null as never), salt: Buffer.from(row.salt), sealedBallot: Buffer.from(row.sealed_ballot) }
-      : null;
-    return { id: String(row.id), electionId: String(row.election_id), userId: String(row.user_id), link };
+    return { id: String(row.id), electionId: String(row.election_id), userId: String(row.user_id), link: row.sealed_link ? Buffer.from(row.sealed_link) : null };
   }
 
   async votedElectionIds(userId: string): Promise<Set<string>> {
@@ -102,114 +92,63 @@ export class VotesRepository {
     return toCount(row?.n);
   }
 
+  /** Ballots in the box: sealed before the count, counted after it. */
   async countBallots(electionId: string): Promise<number> {
-    const row = await this.db('ballots').where({ election_id: electionId }).count({ n: '*' }).first();
-    return toCount(row?.n);
+    const [sealed, counted] = await Promise.all(['sealed_ballots', 'counted_ballots'].map((table) =>
+      this.db(table).where({ election_id: electionId }).count({ n: '*' }).first()));
+    return toCount(sealed?.n) + toCount(counted?.n);
   }
 
-  async findBallot(electionId: string, ballotId: string): Promise<Ranking | null> {
-    const row = await this.db('ballots').where({ election_id: electionId, id: ballotId }).first();
-    return row ? toJson<Ranking>(row.ranking, []) : null;
+  /** Deletes the sealed ballot and the vote row together, so the voter may vote again. */
+  async revoke(electionId: string, userId: string, ballotId: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await assertElectionTakes(trx, electionId, null);
+      const ballots = await trx('sealed_ballots').where({ election_id: electionId, id: ballotId }).delete();
+      const votes = await trx('votes').where({ election_id: electionId, user_id: userId }).delete();
+      if (ballots !== 1 || votes !== 1) throw new Error('revoke found no matching ballot and vote; nothing was changed');
+    });
   }
 
-  /** Deletes the ballot and the vote row together, so the voter may vote again. */
-  async revoke(electionId: string, userId: string, ballotId: string): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      const done = await this.db.transaction(async (trx) => {
-        await assertElectionTakes(trx, electionId, null);
-        const ballots = await trx('ballots').where({ election_id: electionId, id: ballotId }).delete();
-        // A mix (mixBallots) that rewrote this ballot while we waited for its lock leaves nothing
-        // for this statement to delete on PostgreSQL; the next attempt sees the rewritten row.
-        if (ballots === 0 && attempt < 3) return false;
-        const votes = await trx('votes').where({ election_id: electionId, user_id: userId }).delete();
-        if (ballots !== 1 || votes !== 1) {
-          throw new Error('revoke found no matching ballot and vote; nothing was changed');
-        }
-        return true;
-      });
-      if (done) return true;
-    }
-  }
-
-  /**
-   * Streams an election's rankings as their stored JSON texts, in pages ordered by the random
-   * ballot id, so memory stays flat however many ballots there are. Unparsed: the tally
-   * accumulator groups identical texts before parsing, much faster than parsing every ballot here.
-   */
-  async *streamRankingTexts(electionId: string, pageSize = 10_000): AsyncGenerator<string[]> {
+  /** Streams an election's sealed ballots in pages (random id order), so memory stays flat. */
+  async *streamSealedBallots(electionId: string, pageSize = 10_000): AsyncGenerator<Buffer[]> {
     let after = '';
     for (;;) {
-      const rows: Array<{ id: string; ranking: string }> = await this.db('ballots')
-        .where({ election_id: electionId })
-        .andWhere('id', '>', after)
-        .orderBy('id')
-        .limit(pageSize)
-        .select('id', 'ranking');
+      const rows: Array<{ id: string; sealed: Uint8Array }> = await this.db('sealed_ballots')
+        .where({ election_id: electionId }).andWhere('id', '>', after).orderBy('id').limit(pageSize).select('id', 'sealed');
       if (rows.length === 0) return;
-      yield rows.map((r) => r.ranking);
-      after = rows[rows.length - 1].id;
+      yield rows.map((r) => Buffer.from(r.sealed));
+      after = rows[rows.length - 1]!.id;
       if (rows.length < pageSize) return;
     }
   }
 
   /**
-   * Hides new ballots among others of their election. Cast in the same transaction as its vote
-   * row, a ballot shares that transaction's id (PostgreSQL's xmin, InnoDB's DB_TRX_ID) and, on
-   * PostgreSQL, sits at the end of the heap, where a database administrator could pair the two.
-   * Called after the votes (see services/web/voting/ballot-mixer.ts), in a transaction of its
-   * own, this rewrites the new ballots together with `othersPerBallot` others per new ballot,
-   * chosen at random, in random order. Their ids do not change (a voter's sealed link points at
-   * the id). The sample grows with the batch: every vote moves as many old ballots as when each
-   * was mixed on its own, so heap order drifts as far from voting order. A conflict is retried,
-   * then given up. Returns the number of ballots rewritten.
+   * The count's last step on the ballots: stores the opened rankings (JSON texts) in a random
+   * order under fresh random ids, and deletes the sealed ballots. In the caller's transaction.
    */
-  async mixBallots(electionId: string, ballotIds: readonly string[], othersPerBallot = 32): Promise<number> {
-    if (ballotIds.length === 0 || dialectOf(this.db) === 'sqlite') return 0; // see rewriteRows: nothing to hide there
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction(async (trx) => {
-          // Ids are random, so the ballots after a random point in id order are a random sample.
-          const start = newId();
-          const sampleSize = othersPerBallot * ballotIds.length;
-          const others = () => trx('ballots').where({ election_id: electionId }).whereNotIn('id', ballotIds);
-          const after: string[] = await others().andWhere('id', '>', start).orderBy('id').limit(sampleSize).pluck('id');
-          const before: string[] = after.length < sampleSize
-            ? await others().andWhere('id', '<=', start).orderBy('id').limit(sampleSize - after.length).pluck('id')
-            : [];
-          const ids = shuffle([...new Set<string>([...ballotIds, ...after, ...before])]);
-          return rewriteRows(trx, 'ballots', 'id', ids);
-        }, { isolationLevel: 'read committed' }); // no gap locks on MariaDB beside concurrent votes
-      } catch (err) {
-        if (attempt >= 5 || !isRetryableConflict(err)) throw err;
-        await new Promise((r) => setTimeout(r, randomInt(5, 20 * attempt)));
-      }
-    }
+  async replaceSealedByCounted(electionId: string, rankingTexts: readonly string[]): Promise<void> {
+    await insertRows(this.db, 'counted_ballots', shuffled(rankingTexts).map((ranking) => ({ id: newId(), election_id: electionId, ranking })));
+    await this.db('sealed_ballots').where({ election_id: electionId }).delete();
   }
 
   /**
-   * Rewrites all of an election's ballots in a random order, in the caller's transaction (the
-   * tally's, which holds the election so that no vote or revoke runs meanwhile): afterwards every
-   * ballot carries the same transaction id and, on PostgreSQL, a random place in the heap.
+   * Streams a counted election's rankings as their JSON texts, in pages ordered by the random
+   * id, so memory stays flat however many ballots there are.
    */
-  async reshuffle(electionId: string): Promise<void> {
-    const run = (trx: Knex.Transaction) => rewriteAllInRandomOrder(trx, 'ballots', ['id', 'election_id', 'ranking'], { election_id: electionId });
-    await ((this.db as Knex.Transaction).isTransaction ? run(this.db as Knex.Transaction) : this.db.transaction(run));
+  async *streamRankingTexts(electionId: string, pageSize = 10_000): AsyncGenerator<string[]> {
+    let after = '';
+    for (;;) {
+      const rows: Array<{ id: string; ranking: string }> = await this.db('counted_ballots')
+        .where({ election_id: electionId }).andWhere('id', '>', after).orderBy('id').limit(pageSize).select('id', 'ranking');
+      if (rows.length === 0) return;
+      yield rows.map((r) => r.ranking);
+      after = rows[rows.length - 1]!.id;
+      if (rows.length < pageSize) return;
+    }
   }
 
   /** `delete_after`: remove every voter-to-ballot link of an election. The ballots and vote rows stay. */
   async deleteLinks(electionId: string): Promise<number> {
-    return this.db('votes')
-      .where({ election_id: electionId })
-      .whereNotNull('sealed_ballot')
-      .update({ kdf: null, salt: null, sealed_ballot: null });
+    return this.db('votes').where({ election_id: electionId }).whereNotNull('sealed_link').update({ sealed_link: null });
   }
-}
-
-/** Fisher-Yates with a cryptographic source: the order must not be predictable. */
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
 }

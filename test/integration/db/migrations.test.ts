@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest, migrateRollbackAll, pendingMigrations, assertNoPendingMigrations } from '../../../shared/db/migrate.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 
-const TABLES = ['users', 'sessions', 'elections', 'candidates', 'eligible_voters', 'votes', 'ballots',
-  'exception_requests', 'sync_runs', 'tally_runs', 'attempt_counters'];
-const MIGRATIONS = ['0001-initial-schema', '0002-attempt-counters'];
+const TABLES = ['users', 'sessions', 'elections', 'candidates', 'eligible_voters', 'votes', 'sealed_ballots', 'counted_ballots',
+  'election_keys', 'exception_requests', 'sync_runs', 'tally_runs', 'attempt_counters'];
+const MIGRATIONS = ['0001-initial-schema', '0002-attempt-counters', '0003-sealed-ballots'];
 
 for (const target of databaseTargets()) {
   describe.skipIf(!target.available)(`migrations on ${target.kind}`, () => {
@@ -14,7 +14,7 @@ for (const target of databaseTargets()) {
 
     it('reports every migration as pending on an empty database and refuses to start', async () => {
       expect(await pendingMigrations(t.db)).toEqual(MIGRATIONS);
-      await expect(assertNoPendingMigrations(t.db)).rejects.toThrow(/pending migrations: 0001-initial-schema, 0002-attempt-counters/);
+      await expect(assertNoPendingMigrations(t.db)).rejects.toThrow(/pending migrations: 0001-initial-schema, 0002-attempt-counters, 0003-sealed-ballots/);
     });
 
     it('creates the whole model, then removes it, then creates it again', async () => {
@@ -51,9 +51,11 @@ describe.skipIf(!databaseTargets()[0].available)('ballot storage order on sqlite
     const t = await createTestDatabase('sqlite');
     try {
       await migrateLatest(t.db);
-      const sql = (await t.db.raw("select sql from sqlite_master where name = 'ballots'"))[0].sql as string;
-      expect(sql).toMatch(/without rowid$/i);
-      await expect(t.db.raw('select rowid from ballots')).rejects.toThrow(/rowid/);
+      for (const table of ['sealed_ballots', 'counted_ballots']) {
+        const sql = (await t.db.raw(`select sql from sqlite_master where name = '${table}'`))[0].sql as string;
+        expect(sql).toMatch(/without rowid$/i);
+        await expect(t.db.raw(`select rowid from ${table}`)).rejects.toThrow(/rowid/);
+      }
     } finally {
       await t.drop();
     }

@@ -5,6 +5,7 @@ import { AlreadyVotedError, CandidatesChangedError } from '../../../shared/db/re
 import { DuplicateExceptionRequestError } from '../../../shared/db/repositories/exception-requests.repository.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 import { electionVersion } from '../../support/election-fixtures.js';
+import { castSealedBallot, openSealedBallots } from '../../support/ballots.js';
 
 for (const target of databaseTargets()) {
   describe.skipIf(!target.available)(`repositories on ${target.kind}`, () => {
@@ -64,18 +65,16 @@ for (const target of databaseTargets()) {
       expect((await repos.users.findByLogin('OCTOCAT'))!.name).toBe('Octo Cat');
     });
 
-    it('casts one vote with its ballot, refuses a second, revokes both together', async () => {
+    it('casts one vote with its sealed ballot, refuses a second, revokes both together', async () => {
       const e = (await repos.elections.findByKey('steering---2030'))!;
       const user = await repos.users.upsertByLogin('voter1', null);
-      const link = { kdf: { alg: 'argon2id' as const, memoryKiB: 19456, passes: 2, parallelism: 1 }, salt: Buffer.alloc(16, 1), sealedBallot: Buffer.alloc(60, 2) };
-      await repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId: 'ballot-1', ranking: [['alice'], ['bob', 'carol']], link });
-      await expect(repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId: 'ballot-2', ranking: [['bob']], link: null }))
+      const link = Buffer.alloc(60, 2);
+      await castSealedBallot(repos, { electionId: e.id, userId: user.id, ballotId: 'ballot-1', ranking: [['alice'], ['bob', 'carol']], link });
+      await expect(castSealedBallot(repos, { electionId: e.id, userId: user.id, ballotId: 'ballot-2', ranking: [['bob']] }))
         .rejects.toBeInstanceOf(AlreadyVotedError);
       const vote = (await repos.votes.findVote(e.id, user.id))!;
-      expect(vote.link?.salt.equals(link.salt)).toBe(true);
-      expect(vote.link?.sealedBallot.equals(link.sealedBallot)).toBe(true);
-      expect(vote.link?.kdf).toEqual(link.kdf);
-      expect(await repos.votes.findBallot(e.id, 'ballot-1')).toEqual([['alice'], ['bob', 'carol']]);
+      expect(vote.link?.equals(link)).toBe(true);
+      expect(await openSealedBallots(repos, t.db, e.id)).toEqual([{ id: 'ballot-1', ranking: '[["alice"],["bob","carol"]]' }]);
       expect(await repos.votes.countVotes(e.id)).toBe(1);
       expect(await repos.votes.countBallots(e.id)).toBe(1);
       expect([...(await repos.votes.votedElectionIds(user.id))]).toEqual([e.id]);
@@ -88,27 +87,32 @@ for (const target of databaseTargets()) {
     it('refuses a ballot naming a candidate the election does not have, and stores nothing', async () => {
       const e = (await repos.elections.findByKey('steering---2030'))!;
       const user = await repos.users.upsertByLogin('late-voter', null);
-      await expect(repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId: 'stale', ranking: [['alice'], ['zed']], link: null }))
+      await expect(castSealedBallot(repos, { electionId: e.id, userId: user.id, ballotId: 'stale', ranking: [['alice'], ['zed']] }))
         .rejects.toBeInstanceOf(CandidatesChangedError);
       expect(await repos.votes.findVote(e.id, user.id)).toBeNull();
-      expect(await repos.votes.findBallot(e.id, 'stale')).toBeNull();
+      expect(await t.db('sealed_ballots').where({ id: 'stale' })).toEqual([]);
     });
 
-    it('streams rankings in pages and deletes links', async () => {
+    it('streams sealed ballots in pages, replaces them by counted rankings under new ids, and deletes links', async () => {
       const e = (await repos.elections.findByKey('steering---2030'))!;
       for (let i = 0; i < 25; i++) {
         const u = await repos.users.upsertByLogin(`streamer${i}`, null);
-        await repos.votes.castVote({
-          electionId: e.id, userId: u.id, ballotId: `b${String(i).padStart(3, '0')}`, ranking: [['alice'], ['bob']],
-          link: { kdf: { alg: 'argon2id', memoryKiB: 19456, passes: 2, parallelism: 1 }, salt: Buffer.alloc(16), sealedBallot: Buffer.alloc(40) },
-        });
+        await castSealedBallot(repos, { electionId: e.id, userId: u.id, ballotId: `b${String(i).padStart(3, '0')}`, ranking: [['alice'], ['bob']], link: Buffer.alloc(40) });
       }
-      let seen = 0;
-      for await (const page of repos.votes.streamRankingTexts(e.id, 10)) {
-        seen += page.length;
-        expect(page.every((text) => JSON.stringify(JSON.parse(text)) === text)).toBe(true);
-      }
-      expect(seen).toBe(25);
+      const sealed: Buffer[] = [];
+      for await (const page of repos.votes.streamSealedBallots(e.id, 10)) sealed.push(...page);
+      expect(sealed).toHaveLength(25);
+      expect(new Set(sealed.map((b) => b.length)).size).toBe(1);
+
+      await t.db.transaction((trx) => createRepositories(trx).votes.replaceSealedByCounted(e.id, sealed.map(() => '[["alice"],["bob"]]')));
+      expect(await t.db('sealed_ballots').where({ election_id: e.id })).toEqual([]);
+      const counted: string[] = [];
+      for await (const page of repos.votes.streamRankingTexts(e.id, 10)) counted.push(...page);
+      expect(counted).toEqual(Array(25).fill('[["alice"],["bob"]]'));
+      const countedIds = (await t.db('counted_ballots').where({ election_id: e.id }).pluck('id')) as string[];
+      expect(countedIds.some((id) => /^b\d{3}$/.test(id))).toBe(false);
+      expect(await repos.votes.countBallots(e.id)).toBe(25);
+
       expect(await repos.votes.deleteLinks(e.id)).toBe(25);
       const u0 = (await repos.users.findByLogin('streamer0'))!;
       expect((await repos.votes.findVote(e.id, u0.id))!.link).toBeNull();
@@ -163,10 +167,11 @@ for (const target of databaseTargets()) {
         const e = (await repos.elections.findByKey('Case'))!;
         const u1 = await repos.users.upsertByLogin('one', null);
         const u2 = await repos.users.upsertByLogin('two', null);
-        await repos.votes.castVote({ electionId: e.id, userId: u1.id, ballotId: 'AbC', ranking: [['alice']], link: null });
-        await repos.votes.castVote({ electionId: e.id, userId: u2.id, ballotId: 'aBc', ranking: [['bob']], link: null });
-        expect(await repos.votes.findBallot(e.id, 'AbC')).toEqual([['alice']]);
-        expect(await repos.votes.findBallot(e.id, 'aBc')).toEqual([['bob']]);
+        await castSealedBallot(repos, { electionId: e.id, userId: u1.id, ballotId: 'AbC', ranking: [['alice']] });
+        await castSealedBallot(repos, { electionId: e.id, userId: u2.id, ballotId: 'aBc', ranking: [['bob']] });
+        const opened = new Map((await openSealedBallots(repos, t.db, e.id)).map((b) => [b.id, b.ranking]));
+        expect(opened.get('AbC')).toBe('[["alice"]]');
+        expect(opened.get('aBc')).toBe('[["bob"]]');
       } finally {
         await t.drop();
       }

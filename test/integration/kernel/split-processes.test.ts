@@ -7,6 +7,7 @@ import { devLogin } from '../../support/http-client.js';
 import { createMetaGitRepo, type MetaGitRepo } from '../../support/meta-git-repo.js';
 import { startUrna, urnaEnv, type UrnaProcess } from '../../support/processes.js';
 import { waitFor } from '../../support/wait-for.js';
+import { castSealedBallot } from '../../support/ballots.js';
 
 // The production shape: a web process, a sync worker and a tally worker as separate processes
 // on PostgreSQL and Redis, cooperating only through the database and the queue.
@@ -85,7 +86,7 @@ describe.skipIf(!services.postgres || !services.redis)('web, sync and tally as s
     const e = (await repos.elections.findByKey('closed-one'))!;
     for (const [login, ranking] of [['voter-a', [['ann'], ['ben']]], ['voter-b', [['ann'], ['ben']]], ['voter-c', [['ben'], ['ann']]]] as const) {
       const user = await repos.users.upsertByLogin(login, null);
-      await repos.votes.castVote({ electionId: e.id, userId: user.id, ballotId: randomBytes(16).toString('base64url'), ranking: ranking.map((g) => [...g]), link: null });
+      await castSealedBallot(repos, { electionId: e.id, userId: user.id, ranking: ranking.map((g) => [...g]) });
     }
     const officer = await devLogin(web().url, 'Officer-One');
     const consolePath = `/app/elections/closed-one/admin/`;

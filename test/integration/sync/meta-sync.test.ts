@@ -11,6 +11,7 @@ import { ParsePool } from '../../../services/sync-worker/parse-pool.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 import { candidateMd, createMetaGitRepo, electionFiles, electionYaml, type MetaGitRepo } from '../../support/meta-git-repo.js';
 import { silentLogger } from '../../support/silent-logger.js';
+import { castSealedBallot } from '../../support/ballots.js';
 
 // The whole sync against a real git repository (bare remote + working clone) and a real database,
 // one step after another, as an officer would change the meta repository over an election.
@@ -51,7 +52,7 @@ for (const target of databaseTargets()) {
     async function castBallot(key: string, ranking: string[][]): Promise<void> {
       const election = (await repos.elections.findByKey(key))!;
       const user = await repos.users.upsertByLogin(`voter-${randomBytes(4).toString('hex')}`, null);
-      await repos.votes.castVote({ electionId: election.id, userId: user.id, ballotId: randomBytes(16).toString('base64url'), ranking, link: null });
+      await castSealedBallot(repos, { electionId: election.id, userId: user.id, ranking });
     }
 
     it('clones and creates every election on the first sync, problems tagged with their election', async () => {

@@ -32,7 +32,7 @@ for (const target of databaseTargets()) {
     });
     afterAll(async () => { await t?.drop(); });
 
-    const ports = () => ({ elections: repos.elections, votes: repos.votes, now: () => new Date() });
+    const ports = () => ({ elections: repos.elections, votes: repos.votes });
 
     async function tallied(election: Election): Promise<TallyResult> {
       const kernel = tallyKernel(t.db);
@@ -54,8 +54,9 @@ for (const target of databaseTargets()) {
       it(`round-trips CSV and BLT (allow_no_opinion: ${allowNoOpinion})`, async () => {
         const election = await closedElection(repos, t.db, { allowNoOpinion, noWinners: 2, method: 'schulze-margin' });
         const stored = await tallied(election);
+        const counted = (await repos.elections.findById(election.id))!;
         for (const format of ['csv', 'blt'] as const) {
-          const file = (await exportElectionBallots(ports(), election, format))!;
+          const file = (await exportElectionBallots(ports(), counted, format))!;
           expect(file.fileName).toBe(`${election.key.replace(/[^A-Za-z0-9_.-]+/g, '-')}-ballots.${format}`);
           // CSV has no seat count; BLT carries it.
           const extra = format === 'csv' ? ['--winners', '2'] : [];
@@ -69,15 +70,17 @@ for (const target of databaseTargets()) {
       });
     }
 
-    it('refuses to export while voting is open', async () => {
+    it('refuses to export while voting is open, and after the close until the count (ballots are sealed)', async () => {
       const open = await closedElection(repos, t.db, { endAt: new Date(Date.now() + 3_600_000) });
       expect(await exportElectionBallots(ports(), open, 'csv')).toBeNull();
+      const closed = await closedElection(repos, t.db);
+      expect(await exportElectionBallots(ports(), closed, 'csv')).toBeNull();
     });
 
     it('writes CSV rows in a fresh random order on each download, never id order', async () => {
-      const election = await closedElection(repos, t.db);
-      const idOrder: string[] = [];
-      for await (const page of repos.votes.streamRankingTexts(election.id)) idOrder.push(...page);
+      const closed = await closedElection(repos, t.db);
+      await tallied(closed);
+      const election = (await repos.elections.findById(closed.id))!;
       const orders = new Set<string>();
       for (let k = 0; k < 6; k++) {
         const body = (await exportElectionBallots(ports(), election, 'csv'))!.body;

@@ -13,6 +13,8 @@ import { createTestDatabase, databaseTargets, type TestDatabase } from '../../su
 import { silentLogger } from '../../support/silent-logger.js';
 import { sleep, waitFor } from '../../support/wait-for.js';
 import { HAND_PAIRWISE_IGNORED, closedElection, tallyKernel } from './tally-test-kit.js';
+import { castSealedBallot, testKeyStore } from '../../support/ballots.js';
+import { padRanking, sealBallot } from '../../../shared/crypto/sealed-ballot.js';
 
 const context = { jobId: 't', attempt: 1, maxAttempts: 3, logger: silentLogger };
 
@@ -78,8 +80,16 @@ for (const target of databaseTargets()) {
       expect(run.result!.strongest).toMatchObject({ alice: { bob: 5, carol: 5 }, bob: { alice: 6, carol: 8 }, carol: { alice: 6, bob: 5 } });
       const concluded = (await repos.elections.findById(e.id))!;
       expect(concluded.concludedAt).toBeInstanceOf(Date);
-      // Links stay without delete_after.
-      expect((await t.db('votes').where({ election_id: e.id }).whereNotNull('sealed_ballot')).length).toBe(11);
+      // Links stay without delete_after, and so does the link key; the private key and the sealed
+      // ballots are gone, the rankings kept under fresh ids.
+      expect((await t.db('votes').where({ election_id: e.id }).whereNotNull('sealed_link')).length).toBe(11);
+      const keys = (await repos.electionKeys.find(e.id))!;
+      expect(keys.sealedPrivateKey).toBeNull();
+      expect(keys.sealedLinkKey).not.toBeNull();
+      expect(await t.db('sealed_ballots').where({ election_id: e.id })).toEqual([]);
+      const counted = await t.db('counted_ballots').where({ election_id: e.id });
+      expect(counted).toHaveLength(11);
+      expect(counted.some((b: { id: string }) => b.id.startsWith(`tally---`))).toBe(false);
       // A second request returns the stored run instead of counting again.
       const again = await requestTally(requestTallyPorts(kernel), e.id, officerId);
       expect(again).toMatchObject({ ok: true, created: false, run: { id: run.id, status: 'done' } });
@@ -126,7 +136,7 @@ for (const target of databaseTargets()) {
       await expect(failing.process({ tallyRunId: answer.run.id }, context)).rejects.toThrow('disk full');
       expect((await repos.tallyRuns.findById(answer.run.id))!.status).toBe('running');
       expect((await repos.elections.findById(e.id))!.concludedAt).toBeNull();
-      expect((await t.db('votes').where({ election_id: e.id }).whereNotNull('sealed_ballot')).length).toBe(11);
+      expect((await t.db('votes').where({ election_id: e.id }).whereNotNull('sealed_link')).length).toBe(11);
       await failing.onFinalFailure!({ tallyRunId: answer.run.id }, new Error('disk full'), context);
       expect(await repos.tallyRuns.findById(answer.run.id)).toMatchObject({ status: 'failed', error: 'disk full' });
       // A failed run does not block a new request.
@@ -189,7 +199,8 @@ for (const target of databaseTargets()) {
       const kernel = tallyKernel(t.db);
       const e = await closedElection(repos, t.db);
       // castVote refuses such a ballot, so this is data damaged outside Urna, written directly.
-      await t.db('ballots').insert({ id: `ghost-${e.id}`, election_id: e.id, ranking: JSON.stringify([['zed']]) });
+      const { publicKey } = await testKeyStore(repos).forSealing(e.id);
+      await t.db('sealed_ballots').insert({ id: `ghost-${e.id}`, election_id: e.id, sealed: sealBallot(publicKey, e.id, padRanking(JSON.stringify([['zed']]), 64)) });
       const runId = await repos.tallyRuns.create(e.id, 'schulze-winning', officerId);
       await tallyElectionProcessor(kernel).process({ tallyRunId: runId }, context);
       expect(await repos.tallyRuns.findById(runId)).toMatchObject({ status: 'failed', attempts: 1 });
@@ -206,7 +217,8 @@ for (const target of databaseTargets()) {
       expect(await repos.votes.countVotes(e.id)).toBe(11);
       expect(await repos.votes.countBallots(e.id)).toBe(11);
       const rows = await t.db('votes').where({ election_id: e.id });
-      expect(rows.every((r) => r.sealed_ballot === null && r.salt === null && r.kdf === null)).toBe(true);
+      expect(rows.every((r) => r.sealed_link === null)).toBe(true);
+      expect(await repos.electionKeys.find(e.id)).toMatchObject({ sealedPrivateKey: null, sealedLinkKey: null });
       await kernel.queue.close();
     });
 
@@ -221,7 +233,7 @@ for (const target of databaseTargets()) {
       const reopened = (await repos.elections.findById(e.id))!;
       expect(electionStatus(reopened, new Date())).toBe('closed');
       const late = await repos.users.upsertByLogin(`late-${e.id}`, null);
-      await expect(repos.votes.castVote({ electionId: e.id, userId: late.id, ballotId: `late-${e.id}`, ranking: [['alice']], link: null }))
+      await expect(castSealedBallot(repos, { electionId: e.id, userId: late.id, ballotId: `late-${e.id}`, ranking: [['alice']] }))
         .rejects.toBeInstanceOf(ElectionConcludedError);
       const voter = await repos.users.findByLogin(`${e.key}-voter1`);
       await expect(repos.votes.revoke(e.id, voter!.id, `${e.key}-b1`)).rejects.toBeInstanceOf(ElectionConcludedError);
@@ -235,7 +247,7 @@ for (const target of databaseTargets()) {
       let outcome: Promise<unknown> = Promise.resolve();
       await t.db.transaction(async (trx) => {
         await createRepositories(trx).elections.lockForUpdate(e.id); // what the tally holds while it counts
-        outcome = repos.votes.castVote({ electionId: e.id, userId: voter.id, ballotId: `racer-${e.id}`, ranking: [['bob']], link: null })
+        outcome = castSealedBallot(repos, { electionId: e.id, userId: voter.id, ballotId: `racer-${e.id}`, ranking: [['bob']] })
           .then(() => 'cast', (err: unknown) => err)
           .finally(() => { settled = true; });
         await sleep(300);
