@@ -7,6 +7,7 @@ import { migrateLatest } from '../../shared/db/migrate.js';
 import { createMetaGitRepo, electionFiles, type MetaGitRepo } from '../../test/support/meta-git-repo.js';
 import { bufferIO } from './command-io.js';
 import { syncCommand } from './sync.command.js';
+import { TEST_BALLOT_KEY } from '../../test/support/ballots.js';
 
 describe('urna sync', () => {
   let meta: MetaGitRepo;
@@ -20,6 +21,7 @@ describe('urna sync', () => {
     dir = mkdtempSync(join(tmpdir(), 'urna-cli-sync-'));
     dbFile = join(dir, 'urna.sqlite');
     vi.stubEnv('APP_ENV', 'test');
+    vi.stubEnv('BALLOT_KEY', TEST_BALLOT_KEY);
     vi.stubEnv('DATABASE_URL', `sqlite://${dbFile}`);
     vi.stubEnv('META_REPO', meta.remote);
     vi.stubEnv('META_PATH', join(dir, 'meta'));
@@ -59,6 +61,10 @@ describe('urna sync', () => {
     const out = io.stdout.join('\n');
     expect(out).toMatch(/created 1, updated 0, unchanged 0, archived 0, broken 1, restored 0/);
     expect(out).toMatch(/error\s+2030\/broken\/election\.yaml.*\[2030---broken\]/);
+    // The new election has its ballot keys before any voter needs them.
+    const check = connectDatabase({ client: 'better-sqlite3', connection: dbFile, poolMax: 1 });
+    expect(await check('election_keys').count({ n: '*' }).first()).toEqual({ n: 1 });
+    await check.destroy();
 
     const again = bufferIO();
     expect(await syncCommand([], again)).toBe(0);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -27,7 +30,7 @@ describe('loadConfig', () => {
   });
 
   it('reads DATABASE_URL, REDIS_URL and Elekto-style DB_* variables', () => {
-    const base = { APP_KEY: 'k'.repeat(40), GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 's', META_REPO: 'https://example.org/meta.git' };
+    const base = { APP_KEY: 'k'.repeat(40), BALLOT_KEY: 'ab'.repeat(32), GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 's', META_REPO: 'https://example.org/meta.git' };
     const pg = loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db:5432/urna', REDIS_URL: 'redis://r:6379' });
     expect(pg.database.client).toBe('pg');
     expect(pg.appEnv).toBe('production');
@@ -78,5 +81,35 @@ describe('loadConfig', () => {
     expect(problemsOf({}, 'web')).toEqual([expect.stringMatching(/^SERVICES: without REDIS_URL/)]);
     expect(problemsOf({ REDIS_URL: 'redis://x' }, 'web,mailer')).toEqual([expect.stringMatching(/unknown service mailer/)]);
     expect(loadConfig({ REDIS_URL: 'redis://x' }, { services: 'tally-worker' }).services).toEqual(['tally-worker']);
+  });
+
+  it('requires the master ballot key where ballots are sealed or opened, and reads it from a file too', () => {
+    const base = { APP_KEY: 'k'.repeat(40), GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 's', META_REPO: 'https://x/m.git', DATABASE_URL: 'postgres://db/urna', REDIS_URL: 'redis://r' };
+    expect(problemsOf(base)).toEqual([expect.stringMatching(/^BALLOT_KEY: required by sync-worker and tally-worker/)]);
+    expect(problemsOf(base, 'web')).toEqual([expect.stringMatching(/^BALLOT_KEY: required by the web service \(or BALLOT_WEB_KEY/)]);
+    const key = 'cd'.repeat(32);
+    expect(problemsOf({ ...base, BALLOT_WEB_KEY: key }, 'web')).toEqual([]);
+    expect(problemsOf({ ...base, BALLOT_WEB_KEY: key }, 'tally-worker')).toEqual([expect.stringMatching(/^BALLOT_KEY: required by tally-worker/)]);
+    expect(problemsOf({ ...base, BALLOT_KEY: 'not a key' })).toEqual([expect.stringMatching(/^BALLOT_KEY: expected 32 random bytes/)]);
+    expect(problemsOf({ ...base, BALLOT_KEY: key, BALLOT_KEY_FILE: '/k' })).toEqual([expect.stringMatching(/^BALLOT_KEY, BALLOT_KEY_FILE: set one/)]);
+    expect(problemsOf({ ...base, BALLOT_KEY_FILE: '/nonexistent/ballot-key' })).toEqual([expect.stringMatching(/^BALLOT_KEY_FILE: cannot read \/nonexistent\/ballot-key \(ENOENT\)/)]);
+    const dir = mkdtempSync(join(tmpdir(), 'urna-key-'));
+    try {
+      writeFileSync(join(dir, 'ballot-key'), `${key}\n`);
+      const c = loadConfig({ ...base, BALLOT_KEY_FILE: join(dir, 'ballot-key') });
+      expect(c.ballots.masterKey!.toString('hex')).toBe(key);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Commands (migrate, keys) load without it; the embedded default generates one.
+    expect(() => loadConfig(base, { command: true })).not.toThrow();
+    expect(loadConfig({}).ballots.masterKey).toBeNull();
+  });
+
+  it('reads the HTTP timeouts, keeping headers longer than keep-alive', () => {
+    const c = loadConfig({});
+    expect(c.http).toEqual({ headersTimeoutMs: 66_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 });
+    expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT: '2m' })).toEqual([expect.stringMatching(/^HTTP_HEADERS_TIMEOUT: must be longer than HTTP_KEEP_ALIVE_TIMEOUT/)]);
+    expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT: '2m', HTTP_HEADERS_TIMEOUT: '121s', KDF_QUEUE: '0' }).ballots.kdf.queue).toBe(0);
   });
 });

@@ -118,14 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   }
   if (!e.GITHUB_REDIRECT.startsWith('/')) problems.push('GITHUB_REDIRECT: must be a path starting with /');
   const { masterKey, webKey } = ballotKeys(e, cwd, problems);
-  if (!embedded && !options.command) {
-    const needMaster = services.filter((s) => s !== 'web');
-    if (!masterKey && needMaster.length) {
-      problems.push(`BALLOT_KEY: required by ${needMaster.join(' and ')} (32 random bytes: openssl rand -hex 32; or BALLOT_KEY_FILE)`);
-    } else if (!masterKey && !webKey) {
-      problems.push('BALLOT_KEY: required by the web service (or BALLOT_WEB_KEY, its web-only part: `urna keys web-key`)');
-    }
-  }
+  if (!embedded && !options.command) problems.push(...missingBallotKey(e, services));
   if (e.HTTP_HEADERS_TIMEOUT <= e.HTTP_KEEP_ALIVE_TIMEOUT) {
     problems.push('HTTP_HEADERS_TIMEOUT: must be longer than HTTP_KEEP_ALIVE_TIMEOUT (Node closes idle sockets otherwise mid-request)');
   }
@@ -183,6 +176,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT * 1000,
     },
   };
+}
+
+/** Which services lack the ballot key they need (an unreadable key is reported by ballotKeys). */
+function missingBallotKey(e: RawEnv, services: ServiceName[]): string[] {
+  if (e.BALLOT_KEY || e.BALLOT_KEY_FILE) return [];
+  const needMaster = services.filter((s) => s !== 'web');
+  if (needMaster.length) {
+    return [`BALLOT_KEY: required by ${needMaster.join(' and ')} (32 random bytes: openssl rand -hex 32; or BALLOT_KEY_FILE` +
+      `${e.BALLOT_WEB_KEY ? '; BALLOT_WEB_KEY serves the web service only' : ''})`];
+  }
+  return e.BALLOT_WEB_KEY ? [] : ['BALLOT_KEY: required by the web service (or BALLOT_WEB_KEY, its web-only part: `urna keys web-key`)'];
 }
 
 function ballotKeys(e: RawEnv, cwd: string, problems: string[]): { masterKey: Buffer | null; webKey: Buffer | null } {

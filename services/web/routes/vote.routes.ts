@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { BallotKeyError } from '../../../shared/crypto/ballot-keyring.js';
 import { KdfBusyError } from '../../../shared/crypto/ballot-link.js';
 import { padRanking, rankingCapacity, sealBallot } from '../../../shared/crypto/sealed-ballot.js';
 import { shuffled } from '../../../shared/crypto/shuffle.js';
@@ -63,7 +64,8 @@ export function voteRoutes(env: WebEnv): Router {
     }
     const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
     const confirm = (bodyField(req, 'passphrase_confirm') ?? '').normalize('NFC');
-    const { e, candidates } = await ballotContext(req, res, passphrase !== '');
+    // "Already voted" is left to the unique key here, or checked below before a key derivation.
+    const { e, candidates } = await ballotContext(req, res, false);
     const user = userOf(req);
     const ballot = parse(req, e, candidates);
     if (!ballot.ok) return showBallot(req, res, 422, e, candidates, ballot.choices, ballot.errors);
@@ -83,6 +85,10 @@ export function voteRoutes(env: WebEnv): Router {
         if (err instanceof AlreadyVotedError) throw alreadyVoted(e);
         if (err instanceof ElectionConcludedError) throw votingClosed(e);
         if (err instanceof KdfBusyError) throw new HttpError(503, 'Busy protecting ballots', 'Too many ballots are being protected with passphrases right now. Nothing was stored: submit your ballot again in a few seconds.', { retryAfterSeconds: 5 });
+        if (err instanceof BallotKeyError) {
+          env.kernel.logger.error({ err, electionId: e.id }, 'cannot seal ballots for this election');
+          throw new HttpError(503, 'Voting is not ready', 'This election\'s ballot box is not ready yet. Nothing was stored: please try again in a few minutes.', { retryAfterSeconds: 60 });
+        }
         if (err instanceof CandidatesChangedError) return err;
         throw err;
       }
@@ -106,6 +112,9 @@ export function voteRoutes(env: WebEnv): Router {
     const sealedBallot = sealBallot(keys.publicKey, e.id, padded);
     let link: Buffer | null = null;
     if (passphrase) {
+      // Checked inside the in-flight section, so a copy of the form that arrives after the first
+      // was stored is refused here, not after deriving a key of its own.
+      if (await repos.votes.findVote(e.id, userId)) throw new AlreadyVotedError();
       if (!keys.linkKey) throw votingClosed(e); // destroyed at the count
       link = await env.links.seal(passphrase, { ballotId, paddedRanking: padded }, { electionId: e.id, userId }, keys.linkKey);
       // The window was checked when the request arrived; a tally that concluded while the key

@@ -20,6 +20,11 @@ export interface SealedBallotsContext {
 export function sealedBallotsMigration(context: SealedBallotsContext): Knex.Migration {
   return {
     async up(knex) {
+      // Before any change: MySQL cannot roll back DDL, so a refusal must come first.
+      const elections = await knex('elections').count({ n: '*' }).first();
+      if (Number(elections?.n ?? 0) > 0 && !context.ballotKeys?.canOpen) {
+        throw new Error('sealing the existing ballots needs the master ballot key: run `urna migrate` with BALLOT_KEY (or BALLOT_KEY_FILE) set');
+      }
       await knex.schema.createTable('election_keys', (t) => {
         exactTextComparison(knex, t);
         t.string('election_id', 32).primary().references('elections.id').onDelete('CASCADE');
@@ -77,10 +82,7 @@ export function sealedBallotsMigration(context: SealedBallotsContext): Knex.Migr
 /** Gives every election keys, seals the ballots of uncounted ones, moves counted ones, and wraps old links. */
 async function sealExistingData(knex: Knex, keyring: BallotKeyring | null): Promise<void> {
   const elections: Array<{ id: string; concluded_at: unknown }> = await knex('elections').select('id', 'concluded_at');
-  if (elections.length === 0) return;
-  if (!keyring?.canOpen) {
-    throw new Error('sealing the existing ballots needs the master ballot key: run `urna migrate` with BALLOT_KEY (or BALLOT_KEY_FILE) set');
-  }
+  if (elections.length === 0 || !keyring) return; // checked before any change
   for (const election of elections) {
     const concluded = toDateOrNull(election.concluded_at) !== null;
     const keys = keyring.createElectionKeys(election.id);

@@ -61,6 +61,7 @@ export class ElectionKeysRepository {
       .where((q) => q
         .whereExists(this.db('sealed_ballots').whereRaw('sealed_ballots.election_id = election_keys.election_id'))
         .orWhereExists(this.db('votes').whereRaw('votes.election_id = election_keys.election_id').whereNotNull('votes.sealed_link')))
+      .orderBy('elections.key')
       .select('election_keys.*', 'elections.key as election_key');
     return rows.map((r: Record<string, unknown>) => ({ ...fromRow(r), electionKey: String(r.election_key) }));
   }

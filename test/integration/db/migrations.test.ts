@@ -1,5 +1,10 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BallotLinks } from '../../../shared/crypto/ballot-link.js';
 import { migrateLatest, migrateRollbackAll, pendingMigrations, assertNoPendingMigrations } from '../../../shared/db/migrate.js';
+import { migrationSourceFor } from '../../../shared/db/migrations/index.js';
+import { createRepositories } from '../../../shared/db/repositories/index.js';
+import { openSealedBallots, openVoteLink, testKeyring } from '../../support/ballots.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 
 const TABLES = ['users', 'sessions', 'elections', 'candidates', 'eligible_voters', 'votes', 'sealed_ballots', 'counted_ballots',
@@ -61,3 +66,76 @@ describe.skipIf(!databaseTargets()[0].available)('ballot storage order on sqlite
     }
   });
 });
+
+// A database from before sealed ballots: `urna migrate` seals the ballots of elections not yet
+// counted, keeps the counted ones' rankings under fresh ids, and wraps old passphrase links.
+for (const target of databaseTargets()) {
+  describe.skipIf(!target.available)(`sealing an existing database on ${target.kind}`, () => {
+    it('needs BALLOT_KEY, then seals every uncounted ballot and keeps every link working', async () => {
+      const t = await createTestDatabase(target.kind);
+      try {
+        const before = { migrationSource: migrationSourceFor({ ballotKeys: null }), tableName: 'urna_migrations' };
+        await t.db.migrate.up(before);
+        await t.db.migrate.up(before);
+        const now = new Date();
+        const election = (id: string, concluded: boolean) => ({
+          id, key: id, path: id, name: id, start_at: now, end_at: now, exception_due_at: now, show_candidate_fields: '[]', officers: '[]',
+          eligibility: '', exception_description: '', description: '', fingerprint: 'f', problems: '[]', created_at: now, updated_at: now,
+          concluded_at: concluded ? now : null,
+        });
+        await t.db('elections').insert([election('open-e', false), election('counted-e', true)]);
+        for (const [i, key] of ['alice', 'bob'].entries()) {
+          for (const e of ['open-e', 'counted-e']) {
+            await t.db('candidates').insert({ id: `${e}-${key}`, election_id: e, candidate_key: key, name: key, file: `${key}.md`, info: '{}', bio: '', position: i });
+          }
+        }
+        const rankings = ['[["alice"],["bob"]]', '[["bob"]]', '[["alice","bob"]]'];
+        for (const [i, ranking] of rankings.entries()) {
+          await t.db('users').insert({ id: `u${i}`, login: `u${i}`, login_lower: `u${i}`, created_at: now, updated_at: now });
+          for (const e of ['open-e', 'counted-e']) {
+            const link = i === 0 ? await legacyLink('old passphrase', `${e}-b${i}`, e, `u${i}`) : null;
+            await t.db('votes').insert({ id: `${e}-v${i}`, election_id: e, user_id: `u${i}`, kdf: link && JSON.stringify(link.kdf), salt: link?.salt ?? null, sealed_ballot: link?.sealedBallot ?? null });
+            await t.db('ballots').insert({ id: `${e}-b${i}`, election_id: e, ranking });
+          }
+        }
+
+        await expect(migrateLatest(t.db)).rejects.toThrow(/needs the master ballot key/);
+        expect(await pendingMigrations(t.db)).toEqual(['0003-sealed-ballots']);
+        expect(await migrateLatest(t.db, { ballotKeys: testKeyring })).toEqual(['0003-sealed-ballots']);
+
+        const repos = createRepositories(t.db);
+        const sealed = await openSealedBallots(repos, t.db, 'open-e');
+        expect(sealed.map((b) => `${b.id}=${b.ranking}`).sort()).toEqual(rankings.map((r, i) => `open-e-b${i}=${r}`).sort());
+        expect(await t.db('counted_ballots').where({ election_id: 'open-e' })).toEqual([]);
+        const counted = await t.db('counted_ballots').where({ election_id: 'counted-e' });
+        expect(counted.map((b: { ranking: string }) => b.ranking).sort()).toEqual([...rankings].sort());
+        expect(counted.some((b: { id: string }) => b.id.startsWith('counted-e-b'))).toBe(false);
+        expect(await t.db('sealed_ballots').where({ election_id: 'counted-e' })).toEqual([]);
+        expect((await repos.electionKeys.find('counted-e'))!.sealedPrivateKey).toBeNull();
+        expect(await t.db.schema.hasTable('ballots')).toBe(false);
+        expect(await t.db.schema.hasColumn('votes', 'sealed_ballot')).toBe(false);
+
+        const links = new BallotLinks({ memoryKiB: 8192, passes: 1, parallelism: 1 }, 1);
+        const vote = (await repos.votes.findVote('open-e', 'u0'))!;
+        expect(await openVoteLink(repos, links, { electionId: 'open-e', userId: 'u0', link: vote.link! }, 'old passphrase'))
+          .toEqual({ ballotId: 'open-e-b0', ranking: null });
+        expect(await openVoteLink(repos, links, { electionId: 'open-e', userId: 'u0', link: vote.link! }, 'wrong passphrase')).toBeNull();
+        expect((await repos.votes.findVote('open-e', 'u1'))!.link).toBeNull();
+      } finally {
+        await t.drop();
+      }
+    });
+  });
+}
+
+/** A passphrase link as Urna stored it before sealed ballots: Argon2id, then AES-256-GCM of the ballot id. */
+async function legacyLink(passphrase: string, ballotId: string, electionId: string, userId: string) {
+  const kdf = { alg: 'argon2id', memoryKiB: 8192, passes: 1, parallelism: 1 };
+  const salt = randomBytes(16);
+  const key = await new BallotLinks(kdf, 1).derive(passphrase, salt, kdf);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(`urna-ballot-link:1:${electionId}:${userId}`));
+  const body = Buffer.concat([cipher.update(ballotId, 'utf8'), cipher.final()]);
+  return { kdf, salt, sealedBallot: Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), body]) };
+}

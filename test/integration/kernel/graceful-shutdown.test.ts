@@ -10,6 +10,7 @@ import { BullmqQueue } from '../../../shared/queue/bullmq-queue.js';
 import { urnaJobs } from '../../../shared/queue/job-definitions.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { waitFor } from '../../support/wait-for.js';
+import { TEST_BALLOT_KEY } from '../../support/ballots.js';
 
 // SIGTERM while a job runs: the process stops taking work, lets the job finish, then exits 0.
 
@@ -20,7 +21,7 @@ const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : 
 
 function startChild(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'test/support/kernel-child.ts'], {
-    env: { ...process.env, APP_ENV: 'test', DATABASE_URL: `sqlite:${dbFile}`, APP_PORT: '0', SHUTDOWN_TIMEOUT: '20', ...env },
+    env: { ...process.env, APP_ENV: 'test', DATABASE_URL: `sqlite:${dbFile}`, BALLOT_KEY: TEST_BALLOT_KEY, APP_PORT: '0', SHUTDOWN_TIMEOUT: '20', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }

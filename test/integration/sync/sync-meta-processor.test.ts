@@ -6,6 +6,7 @@ import { syncMetaProcessor } from '../../../services/sync-worker/sync-meta.proce
 import { createTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { createMetaGitRepo, electionFiles, type MetaGitRepo } from '../../support/meta-git-repo.js';
 import { silentLogger } from '../../support/silent-logger.js';
+import { testKeyStore } from '../../support/ballots.js';
 
 // The queue adapter: a job runs a sync; the last failed attempt leaves a failed sync run.
 
@@ -21,8 +22,10 @@ describe('sync-meta processor', () => {
     meta = await createMetaGitRepo();
     meta.write(electionFiles('elections/2030/steering'));
     await meta.commit('one election');
+    const repos = createRepositories(t.db);
     kernel = {
-      repos: createRepositories(t.db),
+      repos,
+      ballotKeys: testKeyStore(repos),
       logger: silentLogger,
       now: () => new Date(),
       shutdown: { add: (_phase: string, _name: string, run: () => Promise<void>) => void stops.push(run) },

@@ -14,7 +14,8 @@ import { silentLogger } from '../../support/silent-logger.js';
 import { sleep, waitFor } from '../../support/wait-for.js';
 import { HAND_PAIRWISE_IGNORED, closedElection, tallyKernel } from './tally-test-kit.js';
 import { castSealedBallot, testKeyStore } from '../../support/ballots.js';
-import { padRanking, sealBallot } from '../../../shared/crypto/sealed-ballot.js';
+import { padRanking, rankingCapacity, sealBallot } from '../../../shared/crypto/sealed-ballot.js';
+import { insertRows } from '../../../shared/db/dialect.js';
 
 const context = { jobId: 't', attempt: 1, maxAttempts: 3, logger: silentLogger };
 
@@ -206,6 +207,43 @@ for (const target of databaseTargets()) {
       expect(await repos.tallyRuns.findById(runId)).toMatchObject({ status: 'failed', attempts: 1 });
       expect((await repos.tallyRuns.findById(runId))!.error).toMatch(/unknown candidate 'zed'/);
       expect((await repos.elections.findById(e.id))!.concludedAt).toBeNull();
+    });
+
+    it('fails the run at once, saying so, when a sealed ballot does not open, and keeps every ballot', async () => {
+      const kernel = tallyKernel(t.db);
+      const e = await closedElection(repos, t.db);
+      const [victim] = await t.db('sealed_ballots').where({ election_id: e.id }).select('id', 'sealed');
+      const damaged = Buffer.from(victim.sealed);
+      damaged[damaged.length - 1]! ^= 1;
+      await t.db('sealed_ballots').where({ id: victim.id }).update({ sealed: damaged });
+      const runId = await repos.tallyRuns.create(e.id, 'schulze-winning', officerId);
+      await tallyElectionProcessor(kernel).process({ tallyRunId: runId }, context);
+      expect(await repos.tallyRuns.findById(runId)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect((await repos.tallyRuns.findById(runId))!.error).toMatch(/does not open/);
+      expect(await t.db('sealed_ballots').where({ election_id: e.id })).toHaveLength(11);
+      expect((await repos.electionKeys.find(e.id))!.sealedPrivateKey).not.toBeNull();
+    });
+
+    it('opens a large election on worker threads and counts it exactly', async () => {
+      const kernel = tallyKernel(t.db);
+      const e = await closedElection(repos, t.db);
+      // 11 hand ballots, plus 2,600 more written straight to the table (a page of >= 2,000 goes to the threads).
+      const { publicKey } = await testKeyStore(repos).forSealing(e.id);
+      const extra = Array.from({ length: 2_600 }, (_, i) => ({
+        id: `bulk-${i}-${e.id}`.slice(0, 32), election_id: e.id,
+        sealed: sealBallot(publicKey, e.id, padRanking(i % 2 ? '[["alice"],["carol"],["bob"]]' : '[["carol","bob"],["alice"]]', rankingCapacity(['alice', 'bob', 'carol']))),
+      }));
+      await insertRows(t.db, 'sealed_ballots', extra);
+      const runId = await repos.tallyRuns.create(e.id, 'schulze-winning', officerId);
+      await tallyElectionProcessor(kernel).process({ tallyRunId: runId }, context);
+      const run = (await repos.tallyRuns.findById<TallyResult>(runId))!;
+      expect(run.status).toBe('done');
+      expect(run.result!.ballots).toBe(2_611);
+      // alice > carol: hand 5 + 1,300 bulk; carol > alice: hand 3 + 2 + 1 + 1,300 bulk.
+      expect(run.result!.pairwise.alice!.carol).toBe(5 + 1_300);
+      expect(run.result!.pairwise.carol!.alice).toBe(6 + 1_300);
+      expect(await t.db('sealed_ballots').where({ election_id: e.id })).toEqual([]);
+      expect(await repos.votes.countBallots(e.id)).toBe(2_611);
     });
 
     it('with delete_after, removes the links and keeps every ballot and vote row', async () => {

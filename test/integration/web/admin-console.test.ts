@@ -51,7 +51,11 @@ describe('officer console by role', () => {
     it(`${role}: ${expected[role][0]}`, async () => {
       for (const path of [OPEN, OPEN.slice(0, -1), `${OPEN}tally`, `${CLOSED}download.csv`, `${CLOSED}download.blt`]) {
         const res = await agents[role].get(path);
-        if (role === 'officer') expect(res.status, path).not.toBeGreaterThanOrEqual(400);
+        // Ballots stay sealed until the count: the officer's downloads answer only after it.
+        if (role === 'officer') {
+          if (path.includes('download')) expect(res.status, path).toBe(403);
+          else expect(res.status, path).not.toBeGreaterThanOrEqual(400);
+        }
         else {
           expect(res.status, path).toBe(expected[role][0]);
           expect(res.text).toContain(expected[role][1]);
@@ -76,14 +80,17 @@ describe('officer console by role', () => {
     expect((await agents.officer.get('/static/admin.css')).text).toContain('.pw-win-4');
   });
 
-  it('refuses to count or export before the close', async () => {
+  it('refuses to count or export before the close, and to export a closed election before its count', async () => {
     const page = await agents.officer.get(OPEN);
     const post = await agents.officer.post(`${OPEN}results`).type('form').send({ _csrf: csrfFrom(page.text) });
     expect(post.status).toBe(409);
     expect(post.text).toContain('Voting is still open until');
     const csv = await agents.officer.get(`${OPEN}download.csv`);
     expect(csv.status).toBe(403);
-    expect(csv.text).toContain('once voting has closed');
+    expect(csv.text).toContain('once voting has closed and the results are computed');
+    const sealed = await agents.officer.get(`${CLOSED}download.blt`);
+    expect(sealed.status).toBe(403);
+    expect(sealed.text).toContain('Ballots are sealed until the count');
   });
 });
 
@@ -174,7 +181,7 @@ describe('compute results, end to end with the in-process queue', () => {
     page = await officer.get(CLOSED);
     expect(page.text).toContain('Concluded');
     expect(page.text).not.toContain('Compute results');
-    const links = await t.kernel.db('votes').where({ election_id: closed.id }).whereNotNull('sealed_ballot');
+    const links = await t.kernel.db('votes').where({ election_id: closed.id }).whereNotNull('sealed_link');
     expect(links).toHaveLength(0);
 
     const stored = (await t.kernel.repos.tallyRuns.latestDone<TallyResult>(closed.id))!.result!;

@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WebEnv } from '../../../services/web/web-env.js';
+import { KdfBusyError } from '../../../shared/crypto/ballot-link.js';
+import { openSealedBallots } from '../../support/ballots.js';
 import { databaseTargets } from '../../support/databases.js';
 import { csrfFrom, startTestWebApp, type Agent, type TestWebApp } from '../../support/web-app.js';
 
@@ -84,13 +87,14 @@ for (const target of databaseTargets()) {
 
       const votes = await t.kernel.db('votes').where({ election_id: electionId });
       expect(votes).toHaveLength(1);
-      expect(Object.keys(votes[0]).sort()).toEqual(['election_id', 'id', 'kdf', 'salt', 'sealed_ballot', 'user_id']);
-      expect(JSON.parse(votes[0].kdf)).toEqual({ alg: 'argon2id', memoryKiB: 8192, passes: 1, parallelism: 1 });
-      const ballots = await t.kernel.db('ballots').where({ election_id: electionId });
+      expect(Object.keys(votes[0]).sort()).toEqual(['election_id', 'id', 'sealed_link', 'user_id']);
+      const ballots = await t.kernel.db('sealed_ballots').where({ election_id: electionId });
       expect(ballots).toHaveLength(1);
-      expect(Object.keys(ballots[0]).sort()).toEqual(['election_id', 'id', 'ranking']);
-      expect(JSON.parse(ballots[0].ranking)).toEqual([['bob'], ['alice']]);
-      expect(Buffer.from(votes[0].sealed_ballot).includes(Buffer.from(ballots[0].id))).toBe(false);
+      expect(Object.keys(ballots[0]).sort()).toEqual(['election_id', 'id', 'sealed']);
+      // Sealed: neither the ranking nor a candidate key is in the stored bytes; the key holder opens it.
+      expect(Buffer.from(ballots[0].sealed).includes(Buffer.from('alice'))).toBe(false);
+      expect(await openSealedBallots(t.kernel.repos, t.kernel.db, electionId)).toEqual([{ id: ballots[0].id, ranking: '[["bob"],["alice"]]' }]);
+      expect(Buffer.from(votes[0].sealed_link).includes(Buffer.from(ballots[0].id))).toBe(false);
     });
 
     it('keeps the passphrase out of sessions, and the election page offers the view form', async () => {
@@ -135,15 +139,13 @@ for (const target of databaseTargets()) {
       expect(page.text).toContain('Your ballot was revoked');
       expect(page.text).toContain('You have not voted yet');
       expect((await cast(voter, { alice: '1', bob: '1', carol: '2' }, '', '')).status).toBe(303);
-      const ballots = await t.kernel.db('ballots').where({ election_id: electionId });
-      expect(JSON.parse(ballots[0].ranking)).toEqual([['alice', 'bob'], ['carol']]);
+      const ballots = await openSealedBallots(t.kernel.repos, t.kernel.db, electionId);
+      expect(JSON.parse(ballots[0]!.ranking)).toEqual([['alice', 'bob'], ['carol']]);
     });
 
     it('stores no link without a passphrase, and says the ballot cannot be opened', async () => {
       const vote = (await t.kernel.db('votes').where({ election_id: electionId }))[0];
-      expect(vote.sealed_ballot).toBeNull();
-      expect(vote.salt).toBeNull();
-      expect(vote.kdf).toBeNull();
+      expect(vote.sealed_link).toBeNull();
       expect((await voter.get(`${K}/confirmation`)).text).toContain('did not set a passphrase');
       expect((await voter.get(K)).text).toContain('voted without a passphrase');
       const view = await voter.post(`${K}/view`).type('form').send({ _csrf: await token(voter), passphrase: PASS });
@@ -168,16 +170,49 @@ for (const target of databaseTargets()) {
       expect((await cast(a, { alice: '3', bob: '2', carol: '1' }, '', '')).status).toBe(303);
     });
 
-    it('accepts one of two simultaneous ballots from the same voter', async () => {
+    it('accepts one of many simultaneous ballots from the same voter, deriving one passphrase key', async () => {
       const a = t.agent();
       await t.login(a, 'racer');
       const csrf = await token(a);
+      const derive = vi.spyOn((t.app.locals.urna as WebEnv).links, 'derive');
       const send = () => a.post(`${K}/vote`).type('form').send({ _csrf: csrf, ...fields({ alice: '1', bob: '2', carol: '3' }), passphrase: PASS, passphrase_confirm: PASS }).redirects(0);
-      const statuses = (await Promise.all([send(), send(), send()])).map((r) => r.status).sort();
-      expect(statuses).toEqual([303, 409, 409]);
+      const statuses = (await Promise.all(Array.from({ length: 20 }, send))).map((r) => r.status).sort();
+      expect(statuses).toEqual([303, ...Array(19).fill(409)]);
+      // The copies were refused before their key derivation (in flight, or already voted).
+      expect(derive).toHaveBeenCalledTimes(1);
+      derive.mockRestore();
       const user = (await t.kernel.repos.users.findByLogin('racer'))!;
       expect(await t.kernel.repos.votes.findVote(electionId, user.id)).not.toBeNull();
       expect(await t.kernel.repos.votes.countBallots(electionId)).toBe(await t.kernel.repos.votes.countVotes(electionId));
+    });
+
+    it('refuses a form carrying the passphrase twice with 422, and stores nothing', async () => {
+      const a = t.agent();
+      await t.login(a, 'voter4');
+      const csrf = await token(a);
+      const body = new URLSearchParams({ _csrf: csrf, ...fields({ alice: '1', bob: '2', carol: '3' }), passphrase: PASS, passphrase_confirm: PASS });
+      for (const field of ['passphrase', 'passphrase_confirm']) {
+        const twice = new URLSearchParams(body);
+        twice.append(field, 'another passphrase');
+        const res = await a.post(`${K}/vote`).type('form').send(twice.toString()).redirects(0);
+        expect(res.status).toBe(422);
+        expect(res.text).toContain('more than once');
+      }
+      const user = (await t.kernel.repos.users.findByLogin('voter4'))!;
+      expect(await t.kernel.repos.votes.findVote(electionId, user.id)).toBeNull();
+    });
+
+    it('answers 503 with Retry-After when the key-derivation queue is full, and stores nothing', async () => {
+      const a = t.agent();
+      await t.login(a, 'voter4');
+      const seal = vi.spyOn((t.app.locals.urna as WebEnv).links, 'seal').mockRejectedValueOnce(new KdfBusyError());
+      const res = await cast(a, { alice: '1', bob: '2', carol: '3' });
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.text).toContain('Nothing was stored');
+      const user = (await t.kernel.repos.users.findByLogin('voter4'))!;
+      expect(await t.kernel.repos.votes.findVote(electionId, user.id)).toBeNull();
+      seal.mockRestore();
     });
 
     it('honours allow_no_opinion: false', async () => {
