@@ -164,8 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
         parallelism: e.KDF_PARALLELISM,
         // Each derivation holds KDF_MEMORY_KIB; by default allow one per core.
         concurrency: e.KDF_CONCURRENCY ?? Math.max(1, options.cpus ?? 2),
-        // About two seconds of derivations may wait; beyond that a voter is better told to retry.
-        queue: e.KDF_QUEUE ?? 64,
+        // A few seconds of derivations (about 100/s on two cores at the defaults) may wait: a
+        // burst of voters is served, and past that a voter is told to retry rather than left
+        // hanging until the proxy gives up. One voter's copies never queue (see InFlight).
+        queue: e.KDF_QUEUE ?? 512,
       },
       masterKey,
       webKey,

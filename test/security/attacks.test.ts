@@ -12,7 +12,7 @@ import { csrfFrom, startTestWebApp, type Agent, type TestWebApp } from '../suppo
 const K = '/app/elections/steering---2030';
 const SECRET = 'the meta webhook secret';
 const PASS = 'correct horse battery staple';
-const TABLES = ['elections', 'candidates', 'eligible_voters', 'votes', 'ballots', 'exception_requests', 'tally_runs', 'sync_runs'];
+const TABLES = ['elections', 'candidates', 'eligible_voters', 'votes', 'sealed_ballots', 'counted_ballots', 'election_keys', 'exception_requests', 'tally_runs', 'sync_runs'];
 
 const XSS = {
   script: '<script>alert("xss-script")</script>',
@@ -285,7 +285,7 @@ for (const target of databaseTargets()) {
       });
 
       it('stores SQL-shaped input as plain text and answers as for any other wrong input', async () => {
-        const sql = ["' OR '1'='1", "'; DROP TABLE ballots; --", '" OR ""="', '1; DELETE FROM votes', "alice' --", '%27%20OR%201=1'];
+        const sql = ["' OR '1'='1", "'; DROP TABLE sealed_ballots; --", '" OR ""="', '1; DELETE FROM votes', "alice' --", '%27%20OR%201=1'];
         await unchanged(async () => {
           for (const s of sql) {
             expect((await stranger.get(`/app/elections/${encodeURIComponent(s)}`)).status).toBe(404);
@@ -305,7 +305,7 @@ for (const target of databaseTargets()) {
         // A passphrase that looks like SQL is only a passphrase.
         const voter2 = t.agent();
         await t.login(voter2, 'voter2');
-        const sqlPass = "'); DROP TABLE ballots; --";
+        const sqlPass = "'); DROP TABLE sealed_ballots; --";
         const cast = await voter2.post(`${K}/vote`).type('form').send({ _csrf: await token(voter2), 'candidate@alice': '2', 'candidate@bob': '1', 'candidate@carol': '3', passphrase: sqlPass, passphrase_confirm: sqlPass });
         expect(cast.status).toBe(303);
         const view = await voter2.post(`${K}/view`).type('form').send({ _csrf: await token(voter2), passphrase: sqlPass });

@@ -44,6 +44,8 @@ export interface TestWebAppOptions {
   limits?: Partial<WebLimits>;
   /** Defaults to a silent logger. */
   logger?: Logger;
+  /** Last changes to the loaded configuration (e.g. a web-only ballot key). */
+  configure?: (config: Config) => Config;
 }
 
 /** The real app over a scratch database, listening on loopback, with a fake GitHub beside it. */
@@ -71,7 +73,7 @@ export async function startTestWebApp(options: TestWebAppOptions = {}): Promise<
     KDF_PASSES: '1',
     ...options.env,
   });
-  const config: Config = { ...loaded, embedded: false, database: db.config };
+  const config: Config = (options.configure ?? ((c) => c))({ ...loaded, embedded: false, database: db.config });
   const clock = {
     offsetMs: 0,
     set(at: Date) { clock.offsetMs = at.getTime() - Date.now(); },
