@@ -182,7 +182,7 @@ async function seed(url: string): Promise<void> {
 async function startServer(url: string, redisPrefix: string): Promise<{ child: ChildProcess; port: number; kdfConcurrency: number }> {
   const port = await freePort();
   const env = { ...process.env, DATABASE_URL: url, REDIS_URL: REDIS, REDIS_PREFIX: redisPrefix, APP_ENV: 'development', DEV_LOGIN: 'true', APP_HOST: '127.0.0.1', APP_PORT: String(port),
-    APP_KEY: randomBytes(24).toString('hex'), APP_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn',
+    APP_KEY: randomBytes(24).toString('hex'), BALLOT_KEY: randomBytes(32).toString('hex'), APP_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn',
     KDF_MEMORY_KIB: String(KDF.memoryKiB), KDF_PASSES: String(KDF.passes), KDF_PARALLELISM: String(KDF.parallelism) };
   const child = spawn(process.execPath, [
     // BENCH_CPU_PROF=dir writes the server's CPU profile there (open it in Chrome DevTools).
