@@ -50,7 +50,7 @@ describe('urna', () => {
     expect(await migrateCommand(['--status'], io, env)).toBe(0);
     expect(await migrateCommand([], io, env)).toBe(0);
     expect(await migrateCommand([], io, env)).toBe(0);
-    const all = '0001-initial-schema, 0002-attempt-counters, 0003-sealed-ballots';
+    const all = '0001-initial-schema, 0002-attempt-counters, 0003-sealed-ballots, 0004-counted-ballot-pages';
     expect(io.stdout).toEqual([`pending: ${all}`, `applied: ${all}`, 'the database is up to date']);
   });
 });

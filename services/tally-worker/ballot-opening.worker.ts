@@ -7,7 +7,9 @@ export interface OpenRequest {
   id: number;
   key: { d: string; x: string };
   electionId: string;
-  ballots: Uint8Array[];
+  /** The sealed ballots, end to end, and each one's length. */
+  bytes: ArrayBuffer;
+  lengths: Uint32Array;
 }
 
 export type OpenResponse = { id: number; texts: string[] } | { id: number; error: string };
@@ -16,7 +18,13 @@ parentPort?.on('message', (request: OpenRequest) => {
   try {
     const key = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', ...request.key }, format: 'jwk' });
     const opener = new BallotOpener(key, request.electionId);
-    parentPort!.postMessage({ id: request.id, texts: request.ballots.map((b) => unpadRanking(opener.open(b))) } satisfies OpenResponse);
+    const texts: string[] = [];
+    let offset = 0;
+    for (const length of request.lengths) {
+      texts.push(unpadRanking(opener.open(new Uint8Array(request.bytes, offset, length))));
+      offset += length;
+    }
+    parentPort!.postMessage({ id: request.id, texts } satisfies OpenResponse);
   } catch (err) {
     parentPort!.postMessage({ id: request.id, error: (err as Error).message } satisfies OpenResponse);
   }

@@ -12,7 +12,7 @@ import { csrfFrom, startTestWebApp, type Agent, type TestWebApp } from '../suppo
 const K = '/app/elections/steering---2030';
 const SECRET = 'the meta webhook secret';
 const PASS = 'correct horse battery staple';
-const TABLES = ['elections', 'candidates', 'eligible_voters', 'votes', 'sealed_ballots', 'counted_ballots', 'election_keys', 'exception_requests', 'tally_runs', 'sync_runs'];
+const TABLES = ['elections', 'candidates', 'eligible_voters', 'votes', 'sealed_ballots', 'counted_ballot_pages', 'election_keys', 'exception_requests', 'tally_runs', 'sync_runs'];
 
 const XSS = {
   script: '<script>alert("xss-script")</script>',

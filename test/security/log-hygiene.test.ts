@@ -33,8 +33,8 @@ for (const target of databaseTargets()) {
       const election = { id: 'e1', key: 'k', path: 'p', name: 'n', organization: '', start_at: new Date(), end_at: new Date(), exception_due_at: new Date(),
         show_candidate_fields: '[]', officers: '[]', eligibility: '', exception_description: '', description: '', fingerprint: 'f', problems: '[]', created_at: new Date(), updated_at: new Date() };
       await t.db('elections').insert(election);
-      await t.db('counted_ballots').insert({ id: secretId, election_id: 'e1', ranking });
-      await t.db('counted_ballots').insert({ id: secretId, election_id: 'e1', ranking }).catch((e: unknown) => failures.push(e));
+      await t.db('counted_ballot_pages').insert({ id: secretId, election_id: 'e1', ballots: 1, rankings: ranking });
+      await t.db('counted_ballot_pages').insert({ id: secretId, election_id: 'e1', ballots: 1, rankings: ranking }).catch((e: unknown) => failures.push(e));
       expect(failures).toHaveLength(2);
       // What a real failure looks like before it is logged: the values are there.
       if (target.kind === 'mysql') expect(String((failures[0] as Error).message)).toContain(secretId);

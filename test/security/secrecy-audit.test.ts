@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BallotLinks } from '../../shared/crypto/ballot-link.js';
+import { unpackCountedBallots } from '../../shared/db/counted-ballot-pages.js';
 import { dialectOf } from '../../shared/db/dialect.js';
 import { openVoteLink, testKeyring, testKeyStore } from '../support/ballots.js';
 import { currentWalSegment, findBlobs, readDatabaseBytes, SECRET_FORMS, SecretScanner, type ByteSource, type SecretHit } from '../support/database-bytes.js';
@@ -419,10 +420,10 @@ for (const target of databaseTargets()) {
     it('stores sealed ballots and vote rows without user, timestamp or readable ranking, each ballot and link of one length', async () => {
       const db = s.db.db;
       const sealedCols = await columnTypes(db, 'sealed_ballots');
-      const countedCols = await columnTypes(db, 'counted_ballots');
+      const countedCols = await columnTypes(db, 'counted_ballot_pages');
       const voteCols = await columnTypes(db, 'votes');
       expect(Object.keys(sealedCols).sort()).toEqual(['election_id', 'id', 'sealed']);
-      expect(Object.keys(countedCols).sort()).toEqual(['election_id', 'id', 'ranking']);
+      expect(Object.keys(countedCols).sort()).toEqual(['ballots', 'election_id', 'id', 'rankings']);
       expect(Object.keys(voteCols).sort()).toEqual(['election_id', 'id', 'sealed_link', 'user_id']);
       for (const type of [...Object.values(sealedCols), ...Object.values(countedCols), ...Object.values(voteCols)]) expect(type).not.toMatch(/date|time/i);
       const sealedRows = await db('sealed_ballots').where({ election_id: electionId });
@@ -511,9 +512,10 @@ for (const target of databaseTargets()) {
       expect(await db('sealed_ballots').where({ election_id: electionId }).count({ n: '*' }).first().then((r) => Number(r?.n))).toBe(0);
       const keys = await db('election_keys').where({ election_id: electionId }).first();
       expect(keys.sealed_private_key).toBeNull();
-      const counted: Array<{ id: string; ranking: string }> = target.kind === 'postgres'
-        ? (await db.raw('select id, ranking from counted_ballots where election_id = ? order by ctid', [electionId])).rows
-        : await db('counted_ballots').where({ election_id: electionId }).select('id', 'ranking');
+      const pages: Array<{ id: string; rankings: string }> = target.kind === 'postgres'
+        ? (await db.raw('select id, rankings from counted_ballot_pages where election_id = ? order by ctid', [electionId])).rows
+        : await db('counted_ballot_pages').where({ election_id: electionId }).select('id', 'rankings');
+      const counted = pages.flatMap((p) => unpackCountedBallots(p.rankings).map((ranking) => ({ id: p.id, ranking })));
       expect(counted.map((c) => c.ranking).sort()).toEqual(casts.map((c) => c.json).sort());
       const countedIds = new Set(counted.map((c) => c.id));
       for (const c of everyCast) expect(countedIds.has(c.sealedId)).toBe(false);
@@ -585,7 +587,7 @@ for (const target of databaseTargets()) {
 
       if (target.kind === 'postgres') {
         // Transaction ids: every counted row was written by the count's one transaction.
-        const xmins = (await db.raw('select count(distinct xmin::text)::int as n from counted_ballots where election_id = ?', [electionId])).rows[0].n;
+        const xmins = (await db.raw('select count(distinct xmin::text)::int as n from counted_ballot_pages where election_id = ?', [electionId])).rows[0].n;
         const settings = Object.fromEntries(await Promise.all(['track_commit_timestamp', 'log_statement', 'wal_level'].map(async (name) => [name, (await db.raw(`show ${name}`)).rows[0][name]])));
         figures.push(`all ${counted.length} counted ballots share ${xmins} xmin (pairing by transaction id: a blind guess, ${(100 / VOTERS).toFixed(1)}%); server settings ${JSON.stringify(settings)}`);
         expect(xmins).toBe(1);
@@ -649,7 +651,7 @@ for (const target of databaseTargets()) {
       const dumps = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, dumpRows(await db(t).select('*'))] as const)));
       const logs = proc.output();
       const redis = await dumpRedis(serverUrl('redis')!, s.redisPrefix);
-      const counted = (await db('counted_ballots').where({ election_id: electionId }).select('id')).map((b: { id: string }) => b.id);
+      const counted = (await db('counted_ballot_pages').where({ election_id: electionId }).select('id')).map((b: { id: string }) => b.id);
       const sealedIds = everyCast.map((c) => c.sealedId);
 
       // Passphrases: nowhere, in no encoding, even after the count.
@@ -657,11 +659,11 @@ for (const target of databaseTargets()) {
       for (const [where, text] of [['tables', everything], ['logs', logs], ['redis', redis.text]] as const) {
         expect(passphraseScanner.scanText(text).map((h) => `${where}: ${h.form}`)).toEqual([]);
       }
-      // Rankings: never in the logs or Redis (the tables hold them in counted_ballots now).
+      // Rankings: never in the logs or Redis (the tables hold them in counted_ballot_pages now).
       expect(rankingScanner.scanText(logs)).toEqual([]);
       expect(rankingScanner.scanText(redis.text)).toEqual([]);
-      // Ballot ids: sealed ones nowhere any more, counted ones only in counted_ballots.
-      const outsideCounted = Object.entries(dumps).filter(([t]) => t !== 'counted_ballots').map(([, d]) => d).join('\n');
+      // Ballot ids: sealed ones nowhere any more, counted pages' ids only in counted_ballot_pages.
+      const outsideCounted = Object.entries(dumps).filter(([t]) => t !== 'counted_ballot_pages').map(([, d]) => d).join('\n');
       for (const id of [...sealedIds, ...counted]) {
         expect(outsideCounted).not.toContain(id);
         expect(logs).not.toContain(id);

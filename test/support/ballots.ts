@@ -4,6 +4,7 @@ import { BallotKeyring } from '../../shared/crypto/ballot-keyring.js';
 import type { BallotLinks } from '../../shared/crypto/ballot-link.js';
 import { BallotOpener, padRanking, rankingCapacity, sealBallot, unpadRanking } from '../../shared/crypto/sealed-ballot.js';
 import { newId } from '../../shared/db/ids.js';
+import { unpackCountedBallots } from '../../shared/db/counted-ballot-pages.js';
 import type { Repositories } from '../../shared/db/repositories/index.js';
 
 /** The master ballot key of every test server and test kernel (urnaEnv, startTestWebApp, tallyKernel). */
@@ -56,4 +57,10 @@ export async function openVoteLink(
   if (!linkKey) return null;
   const contents = await links.open(passphrase, vote.link, { electionId: vote.electionId, userId: vote.userId }, linkKey);
   return contents && { ballotId: contents.ballotId, ranking: contents.paddedRanking && unpadRanking(contents.paddedRanking) };
+}
+
+/** An election's counted rankings as stored, in storage order: pages by id, lines in a page in order. */
+export async function countedRankings(db: Knex, electionId: string): Promise<string[]> {
+  const pages: Array<{ rankings: string }> = await db('counted_ballot_pages').where({ election_id: electionId }).orderBy('id').select('rankings');
+  return pages.flatMap((p) => unpackCountedBallots(p.rankings));
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './0001-initial-schema.js';
 import * as attemptCounters from './0002-attempt-counters.js';
+import * as countedBallotPages from './0004-counted-ballot-pages.js';
 import { sealedBallotsMigration, type SealedBallotsContext } from './0003-sealed-ballots.js';
 
 // Migrations are imported, not globbed from disk, so the same list works from TypeScript
@@ -10,6 +11,7 @@ function migrations(context: SealedBallotsContext): ReadonlyArray<[string, Knex.
     ['0001-initial-schema', initialSchema],
     ['0002-attempt-counters', attemptCounters],
     ['0003-sealed-ballots', sealedBallotsMigration(context)],
+    ['0004-counted-ballot-pages', countedBallotPages],
   ];
 }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { shuffled } from '../../crypto/shuffle.js';
-import { insertRows, isUniqueViolation, prepared, toCount, withRowLock } from '../dialect.js';
+import { insertCountedBallots, unpackCountedBallots } from '../counted-ballot-pages.js';
+import { isUniqueViolation, prepared, toCount, withRowLock } from '../dialect.js';
 import { newId } from '../ids.js';
 
 export type Ranking = string[][];
@@ -52,8 +52,8 @@ async function assertElectionTakes(trx: Knex.Transaction, electionId: string, na
 
 /**
  * Votes and ballots. Before the count a ballot exists only sealed (`sealed_ballots`); the count
- * replaces an election's sealed ballots by their opened rankings (`counted_ballots`), stored in a
- * random order under fresh ids, so nothing pairs the two.
+ * replaces an election's sealed ballots by their opened rankings (`counted_ballot_pages`), stored in
+ * a random order under fresh ids, so nothing pairs the two.
  */
 export class VotesRepository {
   constructor(private readonly db: Knex) {}
@@ -94,8 +94,10 @@ export class VotesRepository {
 
   /** Ballots in the box: sealed before the count, counted after it. */
   async countBallots(electionId: string): Promise<number> {
-    const [sealed, counted] = await Promise.all(['sealed_ballots', 'counted_ballots'].map((table) =>
-      this.db(table).where({ election_id: electionId }).count({ n: '*' }).first()));
+    const [sealed, counted] = await Promise.all([
+      this.db('sealed_ballots').where({ election_id: electionId }).count({ n: '*' }).first(),
+      this.db('counted_ballot_pages').where({ election_id: electionId }).sum({ n: 'ballots' }).first(),
+    ]);
     return toCount(sealed?.n) + toCount(counted?.n);
   }
 
@@ -124,26 +126,22 @@ export class VotesRepository {
 
   /**
    * The count's last step on the ballots: stores the opened rankings (JSON texts) in a random
-   * order under fresh random ids, and deletes the sealed ballots. In the caller's transaction.
+   * order, in pages under fresh random ids, and deletes the sealed ballots. In the caller's transaction.
    */
   async replaceSealedByCounted(electionId: string, rankingTexts: readonly string[]): Promise<void> {
-    await insertRows(this.db, 'counted_ballots', shuffled(rankingTexts).map((ranking) => ({ id: newId(), election_id: electionId, ranking })));
+    await insertCountedBallots(this.db, electionId, rankingTexts);
     await this.db('sealed_ballots').where({ election_id: electionId }).delete();
   }
 
-  /**
-   * Streams a counted election's rankings as their JSON texts, in pages ordered by the random
-   * id, so memory stays flat however many ballots there are.
-   */
-  async *streamRankingTexts(electionId: string, pageSize = 10_000): AsyncGenerator<string[]> {
+  /** Streams a counted election's rankings as their JSON texts, a stored page at a time, in the order stored. */
+  async *streamRankingTexts(electionId: string, pagesPerRead = 10): AsyncGenerator<string[]> {
     let after = '';
     for (;;) {
-      const rows: Array<{ id: string; ranking: string }> = await this.db('counted_ballots')
-        .where({ election_id: electionId }).andWhere('id', '>', after).orderBy('id').limit(pageSize).select('id', 'ranking');
-      if (rows.length === 0) return;
-      yield rows.map((r) => r.ranking);
+      const rows: Array<{ id: string; rankings: string }> = await this.db('counted_ballot_pages')
+        .where({ election_id: electionId }).andWhere('id', '>', after).orderBy('id').limit(pagesPerRead).select('id', 'rankings');
+      for (const row of rows) yield unpackCountedBallots(row.rankings);
+      if (rows.length < pagesPerRead) return;
       after = rows[rows.length - 1]!.id;
-      if (rows.length < pageSize) return;
     }
   }
 

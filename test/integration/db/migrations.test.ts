@@ -4,12 +4,12 @@ import { BallotLinks } from '../../../shared/crypto/ballot-link.js';
 import { migrateLatest, migrateRollbackAll, pendingMigrations, assertNoPendingMigrations } from '../../../shared/db/migrate.js';
 import { migrationSourceFor } from '../../../shared/db/migrations/index.js';
 import { createRepositories } from '../../../shared/db/repositories/index.js';
-import { openSealedBallots, openVoteLink, testKeyring } from '../../support/ballots.js';
+import { countedRankings, openSealedBallots, openVoteLink, testKeyring } from '../../support/ballots.js';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/databases.js';
 
-const TABLES = ['users', 'sessions', 'elections', 'candidates', 'eligible_voters', 'votes', 'sealed_ballots', 'counted_ballots',
+const TABLES = ['users', 'sessions', 'elections', 'candidates', 'eligible_voters', 'votes', 'sealed_ballots', 'counted_ballot_pages',
   'election_keys', 'exception_requests', 'sync_runs', 'tally_runs', 'attempt_counters'];
-const MIGRATIONS = ['0001-initial-schema', '0002-attempt-counters', '0003-sealed-ballots'];
+const MIGRATIONS = ['0001-initial-schema', '0002-attempt-counters', '0003-sealed-ballots', '0004-counted-ballot-pages'];
 
 for (const target of databaseTargets()) {
   describe.skipIf(!target.available)(`migrations on ${target.kind}`, () => {
@@ -56,7 +56,7 @@ describe.skipIf(!databaseTargets()[0].available)('ballot storage order on sqlite
     const t = await createTestDatabase('sqlite');
     try {
       await migrateLatest(t.db);
-      for (const table of ['sealed_ballots', 'counted_ballots']) {
+      for (const table of ['sealed_ballots', 'counted_ballot_pages']) {
         const sql = (await t.db.raw(`select sql from sqlite_master where name = '${table}'`))[0].sql as string;
         expect(sql).toMatch(/without rowid$/i);
         await expect(t.db.raw(`select rowid from ${table}`)).rejects.toThrow(/rowid/);
@@ -100,16 +100,16 @@ for (const target of databaseTargets()) {
         }
 
         await expect(migrateLatest(t.db)).rejects.toThrow(/needs the master ballot key/);
-        expect(await pendingMigrations(t.db)).toEqual(['0003-sealed-ballots']);
-        expect(await migrateLatest(t.db, { ballotKeys: testKeyring })).toEqual(['0003-sealed-ballots']);
+        expect(await pendingMigrations(t.db)).toEqual(['0003-sealed-ballots', '0004-counted-ballot-pages']);
+        expect(await migrateLatest(t.db, { ballotKeys: testKeyring })).toEqual(['0003-sealed-ballots', '0004-counted-ballot-pages']);
 
         const repos = createRepositories(t.db);
         const sealed = await openSealedBallots(repos, t.db, 'open-e');
         expect(sealed.map((b) => `${b.id}=${b.ranking}`).sort()).toEqual(rankings.map((r, i) => `open-e-b${i}=${r}`).sort());
-        expect(await t.db('counted_ballots').where({ election_id: 'open-e' })).toEqual([]);
-        const counted = await t.db('counted_ballots').where({ election_id: 'counted-e' });
-        expect(counted.map((b: { ranking: string }) => b.ranking).sort()).toEqual([...rankings].sort());
-        expect(counted.some((b: { id: string }) => b.id.startsWith('counted-e-b'))).toBe(false);
+        expect(await t.db('counted_ballot_pages').where({ election_id: 'open-e' })).toEqual([]);
+        expect((await countedRankings(t.db, 'counted-e')).sort()).toEqual([...rankings].sort());
+        const pages = await t.db('counted_ballot_pages').where({ election_id: 'counted-e' });
+        expect(pages.some((b: { id: string }) => b.id.startsWith('counted-e-b'))).toBe(false);
         expect(await t.db('sealed_ballots').where({ election_id: 'counted-e' })).toEqual([]);
         expect((await repos.electionKeys.find('counted-e'))!.sealedPrivateKey).toBeNull();
         expect(await t.db.schema.hasTable('ballots')).toBe(false);

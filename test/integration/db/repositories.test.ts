@@ -107,9 +107,9 @@ for (const target of databaseTargets()) {
       await t.db.transaction((trx) => createRepositories(trx).votes.replaceSealedByCounted(e.id, sealed.map(() => '[["alice"],["bob"]]')));
       expect(await t.db('sealed_ballots').where({ election_id: e.id })).toEqual([]);
       const counted: string[] = [];
-      for await (const page of repos.votes.streamRankingTexts(e.id, 10)) counted.push(...page);
+      for await (const page of repos.votes.streamRankingTexts(e.id, 1)) counted.push(...page);
       expect(counted).toEqual(Array(25).fill('[["alice"],["bob"]]'));
-      const countedIds = (await t.db('counted_ballots').where({ election_id: e.id }).pluck('id')) as string[];
+      const countedIds = (await t.db('counted_ballot_pages').where({ election_id: e.id }).pluck('id')) as string[];
       expect(countedIds.some((id) => /^b\d{3}$/.test(id))).toBe(false);
       expect(await repos.votes.countBallots(e.id)).toBe(25);
 

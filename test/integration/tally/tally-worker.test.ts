@@ -13,7 +13,7 @@ import { createTestDatabase, databaseTargets, type TestDatabase } from '../../su
 import { silentLogger } from '../../support/silent-logger.js';
 import { sleep, waitFor } from '../../support/wait-for.js';
 import { HAND_PAIRWISE_IGNORED, closedElection, tallyKernel } from './tally-test-kit.js';
-import { castSealedBallot, testKeyStore } from '../../support/ballots.js';
+import { castSealedBallot, countedRankings, testKeyStore } from '../../support/ballots.js';
 import { padRanking, rankingCapacity, sealBallot } from '../../../shared/crypto/sealed-ballot.js';
 import { insertRows } from '../../../shared/db/dialect.js';
 
@@ -88,9 +88,9 @@ for (const target of databaseTargets()) {
       expect(keys.sealedPrivateKey).toBeNull();
       expect(keys.sealedLinkKey).not.toBeNull();
       expect(await t.db('sealed_ballots').where({ election_id: e.id })).toEqual([]);
-      const counted = await t.db('counted_ballots').where({ election_id: e.id });
-      expect(counted).toHaveLength(11);
-      expect(counted.some((b: { id: string }) => b.id.startsWith(`tally---`))).toBe(false);
+      expect(await countedRankings(t.db, e.id)).toHaveLength(11);
+      const pages = await t.db('counted_ballot_pages').where({ election_id: e.id });
+      expect(pages.some((b: { id: string }) => b.id.startsWith(`tally---`))).toBe(false);
       // A second request returns the stored run instead of counting again.
       const again = await requestTally(requestTallyPorts(kernel), e.id, officerId);
       expect(again).toMatchObject({ ok: true, created: false, run: { id: run.id, status: 'done' } });
