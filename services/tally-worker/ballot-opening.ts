@@ -1,6 +1,7 @@
 // Opening a sealed ballot costs one X25519 agreement (tens of microseconds): 100,000 ballots are
-// seconds of CPU on one core. Large elections are opened by worker threads, one per core, while
-// this thread reads the next page from the database.
+// seconds of CPU on one core. Large elections are opened by worker threads, one per core, fed
+// small chunks from a queue so that none waits for a slower one, while this thread reads the
+// next page from the database.
 import { availableParallelism } from 'node:os';
 import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -9,69 +10,100 @@ import type { OpenRequest, OpenResponse } from './ballot-opening.worker.js';
 
 /** Below this many ballots in a page, starting threads costs more than it saves. */
 const THREADED_FROM = 2_000;
+/** Ballots per message to a thread: small enough to balance the threads, large enough that messaging is noise. */
+const CHUNK = 1_000;
+/** Chunks queued per thread, so a thread finds its next chunk waiting when it finishes one. */
+const AHEAD_PER_THREAD = 2;
 
 /** Opens every sealed ballot of an election into its ranking's JSON text. Throws SealedBallotError on one that does not open. */
 export async function openBallots(privateKey: KeyObject, electionId: string, pages: AsyncIterable<readonly Buffer[]>, threads = availableParallelism()): Promise<string[]> {
-  const texts: string[] = [];
+  const opened: Array<Promise<string[]>> = [];
   let pool: OpeningPool | null = null;
   try {
     for await (const page of pages) {
       if (page.length >= THREADED_FROM && threads > 1) {
         pool ??= new OpeningPool(privateKey, electionId, threads);
-        texts.push(...(await pool.open(page)));
+        for (let from = 0; from < page.length; from += CHUNK) {
+          // Keep memory bounded: chunks finish about in order, so wait for the one this many back.
+          const limit = threads * AHEAD_PER_THREAD;
+          if (opened.length >= limit) await opened[opened.length - limit];
+          const chunk = pool.open(page.slice(from, from + CHUNK));
+          chunk.catch(() => undefined); // a failure is seen when awaited, not as an unhandled rejection
+          opened.push(chunk);
+        }
       } else {
         const opener = new BallotOpener(privateKey, electionId);
-        for (const sealed of page) texts.push(unpadRanking(opener.open(sealed)));
+        opened.push(Promise.resolve(page.map((sealed) => unpadRanking(opener.open(sealed)))));
       }
     }
+    return (await Promise.all(opened)).flat();
   } finally {
+    await Promise.allSettled(opened);
     await pool?.close();
   }
-  return texts;
 }
 
+interface Pending { resolve(texts: string[]): void; reject(err: Error): void }
+
+/** Worker threads, each holding the election's key, taking chunks from one queue. */
 class OpeningPool {
-  private readonly workers: Worker[];
+  private readonly workers: Array<{ thread: Worker; busy: number }>;
+  private readonly queue: Array<{ id: number; ballots: readonly Buffer[] }> = [];
+  private readonly pending = new Map<number, Pending>();
   private readonly key: { d: string; x: string };
   private nextId = 1;
 
   constructor(privateKey: KeyObject, private readonly electionId: string, size: number) {
     const jwk = privateKey.export({ format: 'jwk' });
     this.key = { d: String(jwk.d), x: String(jwk.x) };
-    this.workers = Array.from({ length: size }, spawnOpeningWorker);
+    this.workers = Array.from({ length: size }, () => this.spawn());
   }
 
-  async open(page: readonly Buffer[]): Promise<string[]> {
-    const share = Math.ceil(page.length / this.workers.length);
-    const parts = await Promise.all(this.workers.map((w, i) => this.run(w, page.slice(i * share, (i + 1) * share))));
-    return parts.flat();
+  open(ballots: readonly Buffer[]): Promise<string[]> {
+    const id = this.nextId++;
+    const result = new Promise<string[]>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.queue.push({ id, ballots });
+    this.pump();
+    return result;
   }
 
   close(): Promise<unknown> {
-    return Promise.all(this.workers.map((w) => w.terminate()));
+    return Promise.all(this.workers.map((w) => w.thread.terminate()));
   }
 
-  private run(worker: Worker, ballots: readonly Buffer[]): Promise<string[]> {
-    if (ballots.length === 0) return Promise.resolve([]);
-    const id = this.nextId++;
-    // One contiguous buffer, moved to the thread rather than copied ballot by ballot.
-    const joined = Buffer.concat(ballots);
-    const whole = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength;
-    const bytes = whole ? joined.buffer : joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
-    const lengths = Uint32Array.from(ballots, (b) => b.length);
-    return new Promise((resolve, reject) => {
-      const done = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      const onMessage = (m: OpenResponse) => {
-        if (m.id !== id) return;
-        done();
-        if ('error' in m) reject(new SealedBallotError(m.error));
-        else resolve(m.texts);
-      };
-      const onError = (err: Error) => { done(); reject(err); };
-      const onExit = (code: number) => { done(); reject(new Error(`a ballot-opening thread exited with code ${code}`)); };
-      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-      worker.postMessage({ id, key: this.key, electionId: this.electionId, bytes, lengths } satisfies OpenRequest, [bytes, lengths.buffer]);
+  /** Hands queued chunks to threads that have fewer than two. */
+  private pump(): void {
+    for (const worker of this.workers) {
+      while (worker.busy < AHEAD_PER_THREAD && this.queue.length > 0) {
+        const { id, ballots } = this.queue.shift()!;
+        worker.busy++;
+        // One contiguous buffer, moved to the thread rather than copied ballot by ballot.
+        const joined = Buffer.concat(ballots);
+        const bytes = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
+        const lengths = Uint32Array.from(ballots, (b) => b.length);
+        worker.thread.postMessage({ id, key: this.key, electionId: this.electionId, bytes, lengths } satisfies OpenRequest, [bytes, lengths.buffer]);
+      }
+    }
+  }
+
+  private spawn(): { thread: Worker; busy: number } {
+    const worker = { thread: spawnOpeningWorker(), busy: 0 };
+    worker.thread.on('message', (m: OpenResponse) => {
+      worker.busy--;
+      const pending = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if ('error' in m) pending?.reject(new SealedBallotError(m.error));
+      else pending?.resolve(m.texts);
+      this.pump();
     });
+    const failAll = (err: Error) => {
+      for (const pending of this.pending.values()) pending.reject(err);
+      this.pending.clear();
+      this.queue.length = 0;
+    };
+    worker.thread.on('error', failAll);
+    worker.thread.on('exit', (code) => { if (this.pending.size > 0) failAll(new Error(`a ballot-opening thread exited with code ${code}`)); });
+    return worker;
   }
 }
 

@@ -95,7 +95,7 @@ export async function tallyElection(ports: TallyElectionPorts, runId: string): P
   if (run.status === 'done' || run.status === 'failed') return 'already-finished';
   await ports.tallyRuns.markRunning(runId, ports.now());
   const started = Date.now();
-  let counted = { ballots: 0, unlinked: 0 };
+  let counted = { ballots: 0, unlinked: 0, openMs: 0, countMs: 0, storeMs: 0 };
   try {
     const outcome = await ports.transaction(async (tx) => {
       // The lock makes concurrent attempts of this run, and votes, wait for this transaction.
@@ -113,17 +113,21 @@ export async function tallyElection(ports: TallyElectionPorts, runId: string): P
       const candidates = (await tx.elections.listCandidates(election.id)).map((c) => c.key);
       const stored = await tx.electionKeys.find(election.id);
       const pages = tx.votes.streamSealedBallots(election.id);
+      const opening = Date.now();
       const texts = stored?.sealedPrivateKey
         ? await openBallots(ports.keyring.openingKey(stored), election.id, readAhead(pages))
         : await noBallots(pages);
+      const counting = Date.now();
       const result = countRankingTexts(candidates, unrankedRuleFor(election), texts, { method: run.method, winners: election.noWinners });
+      const storing = Date.now();
       await ports.beforeStore?.(runId);
       if (!(await tx.tallyRuns.complete(runId, result, now))) return 'already-finished' as const;
       await tx.votes.replaceSealedByCounted(election.id, texts);
       await tx.electionKeys.destroy(election.id, { linkKey: election.deleteAfter });
       const unlinked = election.deleteAfter ? await tx.votes.deleteLinks(election.id) : 0;
       await tx.elections.markConcluded(election.id, now);
-      counted = { ballots: result.ballots, unlinked };
+      // Where a slow count spent its time, for operators and the benchmark.
+      counted = { ballots: result.ballots, unlinked, openMs: counting - opening, countMs: storing - counting, storeMs: Date.now() - storing };
       return 'done' as const;
     });
     if (outcome === 'done') log.info({ method: run.method, ...counted, ms: Date.now() - started }, 'tally done');
