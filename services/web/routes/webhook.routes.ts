@@ -67,7 +67,11 @@ export function webhookRoutes(kernel: WebhookKernel): Router {
   return router;
 }
 
-/** HMAC-SHA256 of the raw body, compared in constant time. The sha1 `X-Hub-Signature` is not accepted. */
+/**
+ * HMAC-SHA256 of the raw body, compared in constant time. The sha1 `X-Hub-Signature` is not accepted.
+ * Six lines of node:crypto rather than @octokit/webhooks-methods, whose verify() takes the payload
+ * as a string: the signature covers the exact bytes received, which are checked before any decoding.
+ */
 export function signatureValid(secret: string, body: Buffer, header: string | undefined): boolean {
   const match = header ? SIGNATURE.exec(header.trim()) : null;
   if (!match) return false;
