@@ -33,6 +33,16 @@ describe('health endpoints', () => {
     expect(ready.body).toEqual({ ok: true, checks: { database: { ok: true } } });
   });
 
+  it('answers /health as /healthz does (Elekto\'s Kubernetes probe path)', async () => {
+    const app = await appWith({});
+    const [health, healthz] = await Promise.all([request(app).get('/health'), request(app).get('/healthz')]);
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ ok: true });
+    expect(health.body).toEqual(healthz.body);
+    expect(health.headers['cache-control']).toBe('no-store');
+    expect(health.headers['content-type']).toBe(healthz.headers['content-type']);
+  });
+
   it('is not ready while the configured Redis is unreachable, but the database-only check still is', async () => {
     const app = await appWith({ REDIS_URL: 'redis://127.0.0.1:1' });
     const ready = await request(app).get('/readyz');
