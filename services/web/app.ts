@@ -5,6 +5,7 @@ import { requireSealingKeys, type Kernel } from '../../shared/kernel/kernel.js';
 import { sweepAttemptCounters } from './attempt-counter-sweeper.js';
 import { ElectionCache } from './election-cache.js';
 import { MarkdownCache } from './markdown-cache.js';
+import { compressResponses } from './middleware/compression.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { rejectNulBytes } from './middleware/reject-nul.js';
@@ -27,8 +28,9 @@ import { DEFAULT_LIMITS, type WebAppOptions, type WebEnv } from './web-env.js';
 
 /**
  * The web application, in order: machine endpoints (health, webhook: no session, own body
- * handling), security headers and static files, then sessions, body parsing and CSRF for the
- * pages, the page routes, and error pages with real status codes.
+ * handling), compression (unless a proxy does it), security headers and static files, then
+ * sessions, body parsing and CSRF for the pages, the page routes, and error pages with real
+ * status codes.
  *
  * Officer console routes (routes/admin*.routes.ts) take the same `env` and mount in the page
  * section below, guarded by `...requireOfficer(env)` from middleware/auth.ts.
@@ -63,6 +65,7 @@ export async function createWebApp(kernel: Kernel, options: WebAppOptions = {}):
   app.locals.urna = env;
   sweepAttemptCounters(kernel);
 
+  if (config.http.compression) app.use(compressResponses());
   app.use(securityHeaders(config));
   app.use(staticRoutes(files));
   app.use(sessionMiddleware(kernel));

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { randomToken } from '../../shared/crypto/random-token.js';
 import type { Html } from '../../shared/web/html.js';
 import type { PageContext } from '../../views/page-context.js';
+import { maskCsrfToken } from './middleware/csrf.js';
 import type { WebEnv } from './web-env.js';
 
 export function newCsrfToken(): string {
@@ -29,7 +30,7 @@ export function pageContext(req: Request, res: Response): PageContext {
     nonce: String(res.locals.cspNonce ?? ''),
     path: req.originalUrl,
     user: req.session?.user ?? null,
-    csrfToken: () => csrfTokenFor(req),
+    csrfToken: () => maskCsrfToken(csrfTokenFor(req)),
     flash,
     assets: env.assets,
     devLogin: config.devLogin,

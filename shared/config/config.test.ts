@@ -108,8 +108,15 @@ describe('loadConfig', () => {
 
   it('reads the HTTP timeouts, keeping headers longer than keep-alive', () => {
     const c = loadConfig({});
-    expect(c.http).toEqual({ headersTimeoutMs: 66_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 });
+    expect(c.http).toEqual({ headersTimeoutMs: 66_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, compression: true });
     expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT: '2m' })).toEqual([expect.stringMatching(/^HTTP_HEADERS_TIMEOUT: must be longer than HTTP_KEEP_ALIVE_TIMEOUT/)]);
     expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT: '2m', HTTP_HEADERS_TIMEOUT: '121s', KDF_QUEUE: '0' }).ballots.kdf.queue).toBe(0);
+  });
+
+  it('compresses responses unless COMPRESSION is off (a reverse proxy compressing instead)', () => {
+    expect(loadConfig({ COMPRESSION: 'off' }).http.compression).toBe(false);
+    expect(loadConfig({ COMPRESSION: 'false' }).http.compression).toBe(false);
+    expect(loadConfig({ COMPRESSION: 'on' }).http.compression).toBe(true);
+    expect(problemsOf({ COMPRESSION: 'sometimes' })).toEqual([expect.stringMatching(/^COMPRESSION: expected true or false/)]);
   });
 });

@@ -54,7 +54,8 @@ export interface Config {
     /** Only the web part of it (BALLOT_WEB_KEY), for web processes that must not open ballots. */
     webKey: Buffer | null;
   };
-  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** `compression`: gzip/brotli in the web process; off when a reverse proxy compresses instead. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; compression: boolean };
 }
 
 export class ConfigError extends Error {
@@ -176,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT * 1000,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT * 1000,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT * 1000,
+      compression: e.COMPRESSION ?? true,
     },
   };
 }

@@ -97,6 +97,7 @@ export const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT: duration.default(66),
   HTTP_REQUEST_TIMEOUT: duration.default(30),
   HTTP_KEEP_ALIVE_TIMEOUT: duration.default(65),
+  COMPRESSION: bool.optional(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
