@@ -10,8 +10,15 @@ describe('renderMarkdown', () => {
     expect(out).toContain('<table>');
   });
 
-  it('can start headings at h3 for markdown inside a section', () => {
-    expect(renderMarkdown('# A\n\n## B\n\n###### F', { topHeading: 3 })).toBe('<h3>A</h3>\n<h4>B</h4>\n<h6>F</h6>\n');
+  it('can start headings at h3 for markdown inside a section, never skipping a level', () => {
+    expect(renderMarkdown('# A\n\n## B\n\n###### F', { topHeading: 3 })).toBe('<h3>A</h3>\n<h4>B</h4>\n<h5>F</h5>\n');
+  });
+
+  it('nests a profile written from "##" or "###" directly under the page\'s heading', () => {
+    expect(renderMarkdown('## Why\n\n#### Detail\n\n## What', { topHeading: 3 })).toBe('<h3>Why</h3>\n<h4>Detail</h4>\n<h3>What</h3>\n');
+    expect(renderMarkdown('### Only', { topHeading: 2 })).toBe('<h2>Only</h2>\n');
+    expect(renderMarkdown('x\n\n<h5>raw</h5>\n\n# Top', { topHeading: 3 })).toBe('<p>x</p>\n<h4>raw</h4><h3>Top</h3>\n');
+    expect(renderMarkdown('# 1\n## 2\n### 3\n#### 4\n##### 5\n###### 6', { topHeading: 3 })).toMatch(/<h5>3<\/h5>\n<h6>4<\/h6>\n<h6>5<\/h6>\n<h6>6<\/h6>/);
   });
 
   it('removes scripts, event handlers, javascript: links and styles', () => {

@@ -32,12 +32,19 @@ const BASE: sanitizeHtml.IOptions = {
 
 export type TopHeading = 2 | 3;
 
-// The page title is the only <h1>; a markdown "# Heading" becomes `top` (h2 on a page of its own,
-// h3 inside a section that already has an h2), and deeper levels follow, capped at h6.
-const OPTIONS: Record<TopHeading, sanitizeHtml.IOptions> = { 2: withHeadings(2), 3: withHeadings(3) };
+// The page title is the only <h1>, and headings must not skip a level under the page's own. So the
+// markdown's shallowest heading becomes `top` (h2 on a page of its own, h3 inside a section that
+// already has an h2), whatever level it was written at (profiles often start at "##" or "###"),
+// and each deeper level used becomes the next one down, capped at h6: "##, ####" gives h3, h4.
+function headingLevels(rendered: string, top: TopHeading): Record<string, string> {
+  const used = [...new Set([...rendered.matchAll(/<h([1-6])\b/gi)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  return Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => {
+    const depth = used.filter((u) => u < n).length;
+    return [`h${n}`, `h${Math.min(6, top + depth)}`];
+  }));
+}
 
-function withHeadings(top: TopHeading): sanitizeHtml.IOptions {
-  const headings = Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`h${n}`, `h${Math.min(6, n + top - 1)}`]));
+function withHeadings(headings: Record<string, string>): sanitizeHtml.IOptions {
   return {
     ...BASE,
     transformTags: {
@@ -51,5 +58,5 @@ function withHeadings(top: TopHeading): sanitizeHtml.IOptions {
 export function renderMarkdown(markdown: string, options: { topHeading?: TopHeading } = {}): SanitisedHtml {
   const withoutComments = markdown.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
   const rendered = marked.parse(withoutComments) as string;
-  return sanitizeHtml(rendered, OPTIONS[options.topHeading ?? 2]) as SanitisedHtml;
+  return sanitizeHtml(rendered, withHeadings(headingLevels(rendered, options.topHeading ?? 2))) as SanitisedHtml;
 }

@@ -20,6 +20,8 @@ export interface ElectionPageData {
   election: Election;
   status: ElectionStatus;
   descriptionHtml: SanitisedHtml;
+  /** `eligibility` rendered like the description (meta repositories put links in it). */
+  eligibilityHtml: SanitisedHtml;
   /** Already in this request's random order. */
   candidates: Candidate[];
   viewer: Viewer | null;
@@ -35,6 +37,7 @@ export function electionPage(ctx: PageContext, d: ElectionPageData): Html {
 ${e.organization ? html`<p class="eyebrow">${e.organization}</p>` : ''}
 <h1>${e.name}</h1>
 <p class="badges">${statusBadge(d.status)}${eligibilityBadge}${d.viewer?.officer ? html` <span class="badge badge-officer">Officer</span>` : ''}</p>
+${deadline(d)}
 </div>
 <div class="election-grid">
 <div class="election-main">
@@ -51,7 +54,7 @@ ${d.descriptionHtml ? raw(d.descriptionHtml) : html`<p>No description.</p>`}
 <p class="hint">Listed in a new random order each time.</p>
 <ul class="candidate-list">${d.candidates.map((c) => html`<li><a href="${candidatePath(e.key, c.key)}">${c.name}</a></li>`)}</ul>
 </section>
-${e.eligibility ? html`<section aria-labelledby="who"><h2 id="who">Who can vote</h2><p>${e.eligibility}</p></section>` : ''}
+${d.eligibilityHtml ? html`<section aria-labelledby="who" class="prose"><h2 id="who">Who can vote</h2>${raw(d.eligibilityHtml)}</section>` : ''}
 </div>
 <aside class="election-side" aria-label="Dates and results">
 <section class="panel" aria-labelledby="when">
@@ -70,6 +73,17 @@ ${d.viewer?.officer ? html`<section class="panel" aria-labelledby="officer"><h2 
 </aside>
 </div>`,
   });
+}
+
+/**
+ * The deadline under the title, for everyone: on a phone the dates panel comes after the whole
+ * page, and a voter deciding whether to vote now needs this line first.
+ */
+function deadline(d: ElectionPageData): Html {
+  const e = d.election;
+  if (d.status === 'closed') return html`<p class="status-line deadline">Voting closed ${dateTime(e.endAt)}</p>`;
+  if (d.status === 'upcoming') return html`<p class="status-line deadline">Voting opens ${dateTime(e.startAt)} and closes ${dateTime(e.endAt)}</p>`;
+  return html`<p class="status-line deadline">Voting closes ${dateTime(e.endAt)}</p>`;
 }
 
 function yourVote(ctx: PageContext, d: ElectionPageData): Html {
@@ -99,6 +113,7 @@ ${v.canRequestException ? html`<p>If you think you should be able to vote, ask t
   }
   if (d.status === 'upcoming') return html`<p class="status-line">You can vote once voting opens on ${dateTime(e.startAt)}.</p>`;
   if (d.status === 'closed') return html`<p class="status-line">Voting has closed. You did not vote in this election.</p>`;
-  return html`<p class="status-line">You have not voted yet. Voting closes ${dateTime(e.endAt)}.</p>
+  // The deadline is right above, in the page head.
+  return html`<p class="status-line">You have not voted yet.</p>
 <p><a class="button button-primary" href="${electionPath(e.key, '/vote')}">Vote</a></p>`;
 }

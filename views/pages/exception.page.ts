@@ -1,4 +1,4 @@
-import { html, type Html } from '../../shared/web/html.js';
+import { html, raw, type Html, type SanitisedHtml } from '../../shared/web/html.js';
 import type { Election } from '../../shared/domain/election/election.js';
 import { dateTime, electionPath } from '../components/election-bits.js';
 import { csrfField, errorSummary, textField } from '../components/forms.js';
@@ -15,7 +15,13 @@ export interface ExceptionForm {
 export const EXCEPTION_LIMITS = { name: 255, chat: 255, description: 10_000, comments: 10_000 } as const;
 
 /** A request to be added to the voter list; officers review it (no e-mail is asked for). */
-export function exceptionPage(ctx: PageContext, d: { election: Election; form: ExceptionForm; errors: Partial<Record<keyof ExceptionForm, string>> }): Html {
+/** The election's `exception_description` and `eligibility`, rendered as sanitised markdown. */
+export interface ExceptionTexts {
+  exceptionHtml: SanitisedHtml;
+  eligibilityHtml: SanitisedHtml;
+}
+
+export function exceptionPage(ctx: PageContext, d: { election: Election; texts: ExceptionTexts; form: ExceptionForm; errors: Partial<Record<keyof ExceptionForm, string>> }): Html {
   const e = d.election;
   const messages = Object.values(d.errors).filter((m): m is string => Boolean(m));
   return layout(ctx, {
@@ -24,8 +30,8 @@ export function exceptionPage(ctx: PageContext, d: { election: Election; form: E
 <h1>Request an exception</h1>
 ${errorSummary(messages)}
 <p class="lead">You are not on the voter list. If you think you should be, tell the officers why before ${dateTime(e.exceptionDueAt)}.</p>
-${e.exceptionDescription ? html`<div class="panel"><p>${e.exceptionDescription}</p></div>` : ''}
-${e.eligibility ? html`<p><strong>Who can vote:</strong> ${e.eligibility}</p>` : ''}
+${d.texts.exceptionHtml ? html`<div class="panel prose">${raw(d.texts.exceptionHtml)}</div>` : ''}
+${d.texts.eligibilityHtml ? html`<section aria-labelledby="who" class="prose"><h2 id="who">Who can vote</h2>${raw(d.texts.eligibilityHtml)}</section>` : ''}
 <form method="post" action="${electionPath(e.key, '/exception')}" class="narrow">
 ${csrfField(ctx)}
 ${textField({ name: 'name', label: 'Your name', value: d.form.name, error: d.errors.name, required: true, maxLength: EXCEPTION_LIMITS.name, autocomplete: 'name' })}

@@ -25,7 +25,8 @@ export function electionRoutes(env: WebEnv): Router {
     ]);
     const status = electionStatus(e, env.kernel.now());
     const descriptionHtml = env.markdown.render(e.description, 3);
-    sendPage(req, res, 200, (ctx) => electionPage(ctx, { election: e, status, descriptionHtml, candidates: shuffled(candidates), viewer }));
+    const eligibilityHtml = env.markdown.render(e.eligibility, 3);
+    sendPage(req, res, 200, (ctx) => electionPage(ctx, { election: e, status, descriptionHtml, eligibilityHtml, candidates: shuffled(candidates), viewer }));
   });
 
   router.get('/app/elections/:key/candidates/:candidate', election, async (req, res) => {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { DuplicateExceptionRequestError } from '../../../shared/db/repositories/exception-requests.repository.js';
 import type { Election } from '../../../shared/domain/election/election.js';
 import { electionPath, formatUtc } from '../../../views/components/election-bits.js';
-import { EXCEPTION_LIMITS, exceptionPage, type ExceptionForm } from '../../../views/pages/exception.page.js';
+import { EXCEPTION_LIMITS, exceptionPage, type ExceptionForm, type ExceptionTexts } from '../../../views/pages/exception.page.js';
 import { HttpError } from '../http-error.js';
 import { electionOf, loadElection, requireLogin, userOf } from '../middleware/auth.js';
 import { flash, sendPage, seeOther } from '../render.js';
@@ -28,10 +28,16 @@ export function exceptionRoutes(env: WebEnv): Router {
     return e;
   }
 
+  // The panel has no heading of its own (headings in it start at h2); eligibility sits under one.
+  const textsOf = (e: Election): ExceptionTexts => ({
+    exceptionHtml: env.markdown.render(e.exceptionDescription, 2),
+    eligibilityHtml: env.markdown.render(e.eligibility, 3),
+  });
+
   router.get('/app/elections/:key/exception', ...guard, async (req, res) => {
     const e = await assertMayRequest(req, res);
     const form: ExceptionForm = { name: userOf(req).name ?? '', chat: '', description: '', comments: '' };
-    sendPage(req, res, 200, (ctx) => exceptionPage(ctx, { election: e, form, errors: {} }));
+    sendPage(req, res, 200, (ctx) => exceptionPage(ctx, { election: e, texts: textsOf(e), form, errors: {} }));
   });
 
   router.post('/app/elections/:key/exception', ...guard, async (req, res) => {
@@ -43,7 +49,7 @@ export function exceptionRoutes(env: WebEnv): Router {
       comments: (bodyField(req, 'comments') ?? '').trim(),
     };
     const errors = validate(form);
-    if (Object.keys(errors).length) return sendPage(req, res, 422, (ctx) => exceptionPage(ctx, { election: e, form, errors }));
+    if (Object.keys(errors).length) return sendPage(req, res, 422, (ctx) => exceptionPage(ctx, { election: e, texts: textsOf(e), form, errors }));
     try {
       await repos.exceptionRequests.create({ electionId: e.id, userId: userOf(req).id, ...form }, env.kernel.now());
     } catch (err) {
