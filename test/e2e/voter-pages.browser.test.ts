@@ -6,7 +6,8 @@ import { startTestWebApp, type TestWebApp } from '../support/web-app.js';
 
 // The voter's pages in Chromium, on a phone (390×844) and a desktop (1280×800): the election's
 // texts render as markdown with working links, a candidate profile's headings nest under the
-// page's, the deadline is near the top for everyone. Screenshots go to
+// page's, the deadline is near the top for everyone, and a wrong passphrase says how many tries
+// are left, then the lockout and its wait, worded alike wherever it is reached. Screenshots go to
 // test-artifacts/screenshots/voter-*.png.
 
 const SHOTS = 'test-artifacts/screenshots';
@@ -20,6 +21,7 @@ const hour = 3_600_000;
 const DESCRIPTION = ['# The election', ...Array.from({ length: 8 }, (_, i) => `Paragraph ${i + 1}: the steering committee decides on the project's direction, its budget and its governance.`)].join('\n\n');
 const ELIGIBILITY = 'Contributors with [50 contributions](https://example.org/devstats) in the last year.';
 const EXCEPTION = 'Ask on [the forum](https://example.org/forum) with links to your work.';
+const PASS = 'a long enough passphrase';
 const BIO = '## Why I am running\n\nBecause.\n\n#### A detail\n\nMore.\n\n## What I would do\n\nThings.';
 
 describe.skipIf(!chromiumPresent)('voter pages in Chromium', () => {
@@ -28,7 +30,7 @@ describe.skipIf(!chromiumPresent)('voter pages in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestWebApp();
+    t = await startTestWebApp({ limits: { lockoutAfterFailures: 3, lockoutBaseMs: 60_000 } });
     await t.seedElection({
       description: DESCRIPTION,
       eligibility: ELIGIBILITY,
@@ -39,7 +41,7 @@ describe.skipIf(!chromiumPresent)('voter pages in Chromium', () => {
         { key: 'grace', name: 'Grace Sample', file: 'steering/2030/candidate-grace.md', info: {}, bio: 'Plain bio.' },
         { key: 'linus', name: 'Linus Placeholder', file: 'steering/2030/candidate-linus.md', info: {}, bio: 'Another.' },
       ],
-      voters: ['voter1', 'voter2'],
+      voters: ['voter1', 'voter2', 'voter3'],
     });
     mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
@@ -129,6 +131,56 @@ describe.skipIf(!chromiumPresent)('voter pages in Chromium', () => {
       await page.evaluate('window.scrollTo(0, 0)');
       await deadlineOnFirstScreen();
       await shot(page, `voter-election-signed-in-${name}`);
+      await context.close();
+    }, 60_000);
+  }
+
+  const LOCKOUT = /^Too many wrong passphrases in a row: to protect your ballot, it cannot be viewed or revoked for now\. Wait 1 minute before trying again \(until \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\.$/;
+
+  for (const [name, viewport, login] of [['phone', PHONE, 'voter2'], ['desktop', DESKTOP, 'voter3']] as const) {
+    it(`${name}: a wrong passphrase says how many tries are left, then the lockout and how long to wait`, async () => {
+      const { context, page } = await newPage(viewport);
+      await signIn(page, login);
+      // The ballot is cast through the plain form's POST (the widget has its own suite).
+      const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
+      const cast = await page.request.post(`${t.url}${K}/vote`, {
+        form: { _csrf: csrf!, 'candidate@ada': '1', 'candidate@grace': '2', 'candidate@linus': 'none', passphrase: PASS, passphrase_confirm: PASS },
+      });
+      expect(cast.ok()).toBe(true);
+      await page.goto(`${t.url}${K}`);
+      const alertItems = page.locator('.error-summary li');
+      const tryWrong = async (guess: string) => {
+        await page.getByLabel('Your passphrase').fill(guess);
+        await page.getByRole('button', { name: 'View my ballot' }).click();
+        await page.waitForLoadState('load');
+      };
+
+      await tryWrong('wrong guess 1');
+      expect(await page.locator('h1').textContent()).toBe('View your ballot');
+      expect(await alertItems.allTextContents()).toEqual([
+        'That passphrase does not match your ballot. Nothing was changed.',
+        'You have 2 more tries; after that, viewing and revoking this ballot are locked for 1 minute.',
+      ]);
+      // Read at once: the summary is in view (and focused) without scrolling, on a phone too.
+      const box = (await page.locator('.error-summary').boundingBox())!;
+      expect(box.y + box.height).toBeLessThan(viewport.height);
+      expect(await page.evaluate('document.activeElement?.className')).toContain('error-summary');
+      await shot(page, `voter-passphrase-tries-left-${name}`);
+
+      await tryWrong('wrong guess 2');
+      expect(await alertItems.nth(1).textContent()).toBe('You have one more try; after that, viewing and revoking this ballot are locked for 1 minute.');
+      await tryWrong('wrong guess 3');
+      const onForm = (await alertItems.nth(1).textContent())!;
+      expect(onForm).toMatch(LOCKOUT);
+
+      // The right passphrase now meets the lockout page, which words it exactly as the form did.
+      await page.getByLabel('Your passphrase').fill(PASS);
+      await page.getByRole('button', { name: 'View my ballot' }).click();
+      await page.waitForLoadState('load');
+      expect(await page.locator('h1').textContent()).toBe('Too many wrong passphrases');
+      expect(await page.locator('.message-page .lead').textContent()).toBe(onForm);
+      expect(await page.locator('.status-code').textContent()).toBe('Error 429');
+      await shot(page, `voter-passphrase-locked-${name}`);
       await context.close();
     }, 60_000);
   }

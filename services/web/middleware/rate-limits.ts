@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
+import { waitSentence } from '../../../views/components/wait-time.js';
 import { HttpError } from '../http-error.js';
 import type { WebEnv } from '../web-env.js';
 import { AttemptCounterStore } from './attempt-counter-store.js';
@@ -12,7 +13,7 @@ export function loginRateLimit(env: WebEnv): RequestHandler {
   return attemptRateLimit(env, {
     prefix: 'login:',
     limit: env.limits.loginPerWindow,
-    message: 'Too many sign-in attempts from your network. Wait a few minutes and try again.',
+    message: 'Too many sign-in attempts from your network.',
   });
 }
 
@@ -22,7 +23,7 @@ export function passphraseRateLimit(env: WebEnv): RequestHandler {
     prefix: 'passphrase:',
     limit: env.limits.passphrasePerWindow,
     keyGenerator: (req) => `user:${req.session?.user?.id ?? 'anonymous'}`,
-    message: 'Too many passphrase attempts. Wait a few minutes and try again.',
+    message: 'Too many passphrase attempts, right or wrong.',
   });
 }
 
@@ -31,6 +32,7 @@ interface AttemptLimit {
   limit: number;
   /** Default: the client IP (IPv6 by /56), as express-rate-limit does. */
   keyGenerator?: Options['keyGenerator'];
+  /** What was counted; the time to wait follows, worded as every other wait (views/components/wait-time.ts). */
   message: string;
 }
 
@@ -49,8 +51,9 @@ function attemptRateLimit(env: WebEnv, { prefix, limit, keyGenerator, message }:
     ...(keyGenerator ? { keyGenerator } : {}),
     handler: (req, _res, next, options) => {
       const resetTime = (req as AugmentedRequest)[options.requestPropertyName]?.resetTime;
-      const waitMs = resetTime ? resetTime.getTime() - kernel.now().getTime() : options.windowMs;
-      next(new HttpError(429, 'Too many attempts', message, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) }));
+      const now = kernel.now();
+      const waitMs = Math.max(1000, resetTime ? resetTime.getTime() - now.getTime() : options.windowMs);
+      next(new HttpError(429, 'Too many attempts', `${message} ${waitSentence(waitMs, now)}`, { retryAfterSeconds: Math.ceil(waitMs / 1000) }));
     },
   });
 }

@@ -4,6 +4,7 @@ import { unpadRanking } from '../../../shared/crypto/sealed-ballot.js';
 import type { Ranking } from '../../../shared/db/repositories/votes.repository.js';
 import { electionStatus, type Election } from '../../../shared/domain/election/election.js';
 import { electionPath } from '../../../views/components/election-bits.js';
+import { LOCKOUT_TITLE, lockoutMessage, triesLeftMessage } from '../../../views/components/wait-time.js';
 import { ballotPage, viewBallotFormPage } from '../../../views/pages/ballot.page.js';
 import { HttpError } from '../http-error.js';
 import { electionOf, loadElection, requireLogin, userOf } from '../middleware/auth.js';
@@ -40,15 +41,19 @@ export function ballotRoutes(env: WebEnv): Router {
     const lockKey = { userId: user.id, electionId: e.id };
     const waitMs = await env.lockout.remainingMs(lockKey);
     if (waitMs > 0) {
-      const minutes = Math.ceil(waitMs / 60_000);
-      throw new HttpError(429, 'Too many wrong passphrases', `Wait ${minutes} minute${minutes === 1 ? '' : 's'} before trying again.`, { retryAfterSeconds: Math.ceil(waitMs / 1000), link: back });
+      throw new HttpError(429, LOCKOUT_TITLE, lockoutMessage(waitMs, env.kernel.now()), { retryAfterSeconds: Math.ceil(waitMs / 1000), link: back });
     }
     const passphrase = (bodyField(req, 'passphrase') ?? '').normalize('NFC');
     if (!passphrase) throw new FormError(422, 'Enter your passphrase.', e, action);
     const contents = await env.links.open(passphrase, vote.link, { electionId: e.id, userId: user.id }, linkKey);
     if (!contents) {
-      await env.lockout.recordFailure(lockKey);
-      throw new FormError(403, 'That passphrase does not match your ballot. Nothing was changed.', e, action);
+      const outcome = await env.lockout.recordFailure(lockKey);
+      // Still 403 (this passphrase was tried, and was wrong); the next attempt gets the 429 page,
+      // which words the lockout the same way.
+      const next = outcome.lockedForMs > 0
+        ? lockoutMessage(outcome.lockedForMs, env.kernel.now())
+        : triesLeftMessage(outcome.triesLeft, outcome.nextLockoutMs);
+      throw new FormError(403, ['That passphrase does not match your ballot. Nothing was changed.', next], e, action);
     }
     await env.lockout.recordSuccess(lockKey);
     return { e, contents };
@@ -94,12 +99,15 @@ export function ballotRoutes(env: WebEnv): Router {
 
 /** A passphrase problem: shown on the passphrase form itself, with its status code. */
 class FormError extends Error {
-  constructor(readonly status: number, message: string, readonly election: Election, readonly action: Action) {
-    super(message);
+  readonly messages: string[];
+  constructor(readonly status: number, messages: string | string[], readonly election: Election, readonly action: Action) {
+    const list = typeof messages === 'string' ? [messages] : messages;
+    super(list.join(' '));
+    this.messages = list;
   }
 }
 
 function renderFormError(req: Request, res: Response, err: unknown): void {
   if (!(err instanceof FormError)) throw err;
-  sendPage(req, res, err.status, (ctx) => viewBallotFormPage(ctx, { election: err.election, errors: [err.message], action: err.action }));
+  sendPage(req, res, err.status, (ctx) => viewBallotFormPage(ctx, { election: err.election, errors: err.messages, action: err.action }));
 }

@@ -49,6 +49,19 @@ describe('PassphraseLockout', () => {
     expect(await lockout.remainingMs(voter)).toBe(0);
   });
 
+  it('tells after each wrong passphrase how many tries are left, then the lockout it started', async () => {
+    t = 3_000_000;
+    const someone = { userId: 'user-9', electionId: 'election-9' };
+    expect(await lockout.recordFailure(someone)).toEqual({ triesLeft: 2, lockedForMs: 0, nextLockoutMs: 1000 });
+    expect(await lockout.recordFailure(someone)).toEqual({ triesLeft: 1, lockedForMs: 0, nextLockoutMs: 1000 });
+    expect(await lockout.recordFailure(someone)).toEqual({ triesLeft: 0, lockedForMs: 1000, nextLockoutMs: 2000 });
+    t += 1000;
+    // Past the lockout the run is remembered: the next wrong passphrase locks again, for longer.
+    expect(await lockout.recordFailure(someone)).toEqual({ triesLeft: 0, lockedForMs: 2000, nextLockoutMs: 4000 });
+    await lockout.recordSuccess(someone);
+    expect((await lockout.recordFailure(someone)).triesLeft).toBe(2);
+  });
+
   it('forgets a run of failures a day after its lockout ended, and stores neither user nor election', async () => {
     t = 5_000_000;
     for (let i = 0; i < 3; i++) await lockout.recordFailure(voter);

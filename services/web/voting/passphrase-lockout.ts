@@ -24,6 +24,16 @@ export function lockoutMsAfter(failures: number, policy: LockoutPolicy): number 
   return over < 0 ? 0 : Math.min(policy.baseMs * 2 ** over, policy.maxMs ?? HOUR);
 }
 
+/** What a wrong passphrase leaves: wrong ones still allowed before a lockout, or the lockout it started. */
+export interface FailureOutcome {
+  /** Further wrong passphrases before the next one locks the ballot (0 once locked). */
+  triesLeft: number;
+  /** How long the lockout this failure started lasts (0: not locked). */
+  lockedForMs: number;
+  /** How long the lockout will be once `triesLeft` more wrong passphrases have been sent. */
+  nextLockoutMs: number;
+}
+
 /** Whose passphrase is being tried, on which election. */
 export interface LockoutSubject {
   userId: string;
@@ -50,11 +60,18 @@ export class PassphraseLockout {
     return Math.max(0, (await this.counters.lockedUntil(this.key(subject), nowMs)) - nowMs);
   }
 
-  async recordFailure(subject: LockoutSubject): Promise<void> {
-    await this.counters.recordFailure(this.key(subject), this.now().getTime(), {
-      lockMsAfter: (failures) => lockoutMsAfter(failures, this.policy),
+  async recordFailure(subject: LockoutSubject): Promise<FailureOutcome> {
+    const nowMs = this.now().getTime();
+    const { failures, lockedUntil } = await this.counters.recordFailure(this.key(subject), nowMs, {
+      lockMsAfter: (n) => lockoutMsAfter(n, this.policy),
       retainMs: FAILURE_MEMORY_MS,
     });
+    const triesLeft = Math.max(0, this.policy.afterFailures - failures);
+    return {
+      triesLeft,
+      lockedForMs: Math.max(0, lockedUntil - nowMs),
+      nextLockoutMs: lockoutMsAfter(failures + Math.max(1, triesLeft), this.policy),
+    };
   }
 
   async recordSuccess(subject: LockoutSubject): Promise<void> {
