@@ -500,7 +500,7 @@ for (const target of databaseTargets()) {
       const officer = await devLogin(proc.url, 'audit-officer', ipOf(901));
       const token = await officer.csrf(`${E}/admin/`);
       remember(officer, token);
-      expect((await officer.post(`${E}/admin/results`, { _csrf: token })).status).toBe(303);
+      expect((await officer.post(`${E}/admin/results`, { _csrf: token, ballots: String(VOTERS) })).status).toBe(303);
       const run = await waitFor(async () => {
         const r = await db('tally_runs').where({ election_id: electionId }).first();
         return r?.status === 'done' || r?.status === 'failed' ? r : null;

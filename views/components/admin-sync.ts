@@ -9,10 +9,19 @@ const SYNC_STATUS: Record<SyncRun['status'], string> = {
   running: 'running', done: 'done', skipped: 'no change since the previous sync', failed: 'failed',
 };
 
-/** The latest sync of the meta repository, this election's problems, and the "sync now" button. */
-export function adminSync(ctx: PageContext, e: Election, run: SyncRun | null): Html {
+/**
+ * The latest sync of the meta repository, this election's problems, and the "sync now" button:
+ * the inside of the console's sync panel, also served alone as the htmx fragment that polls every
+ * 2 s while a sync is queued or running (`pending`); the fragment without a poller ends the polling.
+ */
+export function adminSync(ctx: PageContext, e: Election, run: SyncRun | null, pending: boolean): Html {
   const problems = e.problems;
-  return html`${run
+  return html`${pending
+    ? html`<div class="sync-pending" hx-get="${electionPath(e.key, '/admin/sync-status')}" hx-trigger="every 2s" hx-target="#sync-status" hx-swap="innerHTML">
+<p class="status-line"><span class="spinner" aria-hidden="true"></span> A sync of the meta repository is under way.</p>
+<p class="hint">This panel updates by itself when it is done. Without JavaScript, <a href="${electionPath(e.key, '/admin/')}#sync">reload the page</a>.</p>
+</div>` : ''}
+${run
     ? html`<dl class="dates">
 <dt>Last sync</dt><dd>${dateTime(run.finishedAt ?? run.startedAt)} (${SYNC_STATUS[run.status]}, started by ${run.trigger})</dd>
 <dt>Commit</dt><dd>${run.metaCommit ? html`<code>${run.metaCommit.slice(0, 12)}</code>` : html`<span class="muted">unknown</span>`}</dd>

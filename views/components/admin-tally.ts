@@ -1,9 +1,10 @@
 import { html, type Html } from '../../shared/web/html.js';
 import type { TallyRun } from '../../shared/db/repositories/tally-runs.repository.js';
-import type { MethodName, TallyResult } from '../../shared/domain/condorcet/index.js';
+import { methodLabel, unrankedRuleText, type TallyResult } from '../../shared/domain/condorcet/index.js';
 import type { Election, ElectionStatus } from '../../shared/domain/election/election.js';
+import { unrankedRuleFor } from '../../shared/domain/election/tally-rules.js';
+import { adminPublish } from './admin-publish.js';
 import { dateTime, electionPath } from './election-bits.js';
-import { csrfField } from './forms.js';
 import { pairwiseMatrix } from './pairwise-matrix.js';
 import type { PageContext } from '../page-context.js';
 
@@ -13,24 +14,30 @@ export interface TallyView {
   run: TallyRun<TallyResult> | null;
   /** Candidate key → display name. */
   names: ReadonlyMap<string, string>;
+  /** Ballots in the box: what a count would count, or what it counted. */
+  ballots: number;
+  /** Eligible voters now (voters.yaml). */
+  eligible: number;
+  /** Where the officers commit results.md in the meta repository. */
+  publish: { path: string; branch: string };
 }
 
-const METHOD_LABELS: Partial<Record<MethodName, string>> = {
-  'schulze-winning': 'Schulze (winning votes)',
-  'schulze-margin': 'Schulze (margins)',
-  'schulze-ratio': 'Schulze (ratio)',
-  'ranked-pairs-winning': 'Ranked pairs (winning votes)',
-  'ranked-pairs-margin': 'Ranked pairs (margins)',
-  irv: 'Instant-runoff voting',
-  'kemeny-young': 'Kemeny–Young',
-};
-
-export const methodLabel = (m: string): string => METHOD_LABELS[m as MethodName] ?? m;
+export type DoneTallyView = TallyView & { run: TallyRun<TallyResult> & { result: TallyResult } };
 
 const listNames = (keys: readonly string[], names: ReadonlyMap<string, string>): string => {
   const n = keys.map((k) => names.get(k) ?? k);
   return n.length <= 1 ? n.join('') : `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}`;
 };
+
+const ballotsText = (n: number): string => `${n} ${n === 1 ? 'ballot' : 'ballots'}`;
+
+/** How the count will run: the method, the seats and what an unranked candidate means. */
+export function countingRules(e: Election): Html {
+  return html`Counting uses ${methodLabel(e.method ?? 'schulze-winning')} for ${e.noWinners} ${e.noWinners === 1 ? 'seat' : 'seats'}. Candidates a voter left unranked are
+${unrankedRuleText(unrankedRuleFor(e))}.`;
+}
+
+export const isDone = (v: TallyView): v is DoneTallyView => v.run?.status === 'done' && v.run.result !== null;
 
 /**
  * The inside of the console's results section, also served alone as the htmx fragment that a
@@ -46,21 +53,30 @@ export function tallyStatus(ctx: PageContext, v: TallyView): Html {
 <p class="hint">This section updates by itself. Without JavaScript, <a href="${electionPath(e.key, '/admin/')}#results">reload the page</a>.</p>
 </div>`;
   }
-  if (run?.status === 'done' && run.result) return tallyResult(v, run as TallyRun<TallyResult> & { result: TallyResult });
+  if (isDone(v)) return tallyResult(ctx, v);
+  // The confirmation (GET of the same path) says what the count does before anything happens.
   return html`${run?.status === 'failed' ? html`<p class="error-message" role="alert">The last count failed: ${run.error ?? 'unknown error'}</p>` : ''}
-<form method="post" action="${electionPath(e.key, '/admin/results')}" class="compute-form">
-${csrfField(ctx)}
-<p>Counting uses ${methodLabel(e.method ?? 'schulze-winning')} for ${e.noWinners} ${e.noWinners === 1 ? 'seat' : 'seats'}. Candidates a voter left unranked are
-${e.allowNoOpinion ? 'treated as "No opinion" (compared with no one)' : 'ranked below every candidate the voter ranked'}.</p>
-<p class="hint">The result is stored, and the election is concluded: no vote or revoke is accepted afterwards, even if its end date is moved.${e.deleteAfter
-    ? ' Because delete_after is set, the links between voters and their ballots are deleted, so voters can no longer view their ballot.' : ''}</p>
-<button type="submit" class="button button-primary">${run?.status === 'failed' ? 'Try again' : 'Compute results'}</button>
-</form>`;
+<p>Voting closed ${dateTime(e.endAt)}. ${v.ballots === 0
+    ? html`<strong>No ballot was cast.</strong>`
+    : html`<strong>${ballotsText(v.ballots)}</strong> ${v.ballots === 1 ? 'is' : 'are'} waiting to be counted.`}</p>
+<p class="actions"><a class="button button-primary" href="${electionPath(e.key, '/admin/results')}">${run?.status === 'failed' ? 'Try again…' : 'Compute results…'}</a></p>
+<p class="hint">You will be asked to confirm first: the count is final, and voting can never reopen after it.</p>`;
 }
 
-function tallyResult(v: TallyView, run: TallyRun<TallyResult> & { result: TallyResult }): Html {
+function tallyResult(ctx: PageContext, v: DoneTallyView): Html {
+  const { run, names } = v;
   const r = run.result;
-  const { names } = v;
+  const counted = html`<p class="status-line status-done">Counted ${run.finishedAt ? dateTime(run.finishedAt) : ''}: ${ballotsText(r.ballots)}, ${methodLabel(r.method)}.</p>
+<p><a href="#publish">Publish the results</a>: a draft results.md is ready below.</p>`;
+  if (r.ballots === 0) {
+    // On no ballots every candidate ties; that is no winner, and no green box says otherwise.
+    return html`${counted}
+<div class="no-ballots-box" role="note">
+<h3>No ballots</h3>
+<p>No ballots were cast, so no candidate was elected. There is no ranking, matrix or ballot file to show.</p>
+</div>
+${adminPublish(ctx, v)}`;
+  }
   const seats = r.seats ?? v.election.noWinners;
   let position = 1;
   const ranking = r.ranking.map((group) => {
@@ -69,7 +85,7 @@ function tallyResult(v: TallyView, run: TallyRun<TallyResult> & { result: TallyR
     return item;
   });
   const open = seats - r.winners.length;
-  return html`<p class="status-line status-done">Counted ${run.finishedAt ? dateTime(run.finishedAt) : ''}: ${r.ballots} ${r.ballots === 1 ? 'ballot' : 'ballots'}, ${methodLabel(r.method)}.</p>
+  return html`${counted}
 <div class="winners-box" role="group" aria-labelledby="winners-title">
 <h3 id="winners-title">${seats === 1 ? 'Winner' : `Winners (${seats} seats)`}</h3>
 ${r.winners.length ? html`<p class="winners">${listNames(r.winners, names)}</p>` : html`<p>No candidate is certain of a seat.</p>`}
@@ -84,5 +100,6 @@ ${pairwiseMatrix(r.pairwise, r.ranking.flat(), names)}
 <p>The anonymised ballots, in a new random order for each download. To check this result, run
 <code>urna tally FILE --method ${r.method} --winners ${seats}</code> on either file.</p>
 <p class="actions"><a class="button" href="${electionPath(v.election.key, '/admin/download.csv')}" download>Download CSV (Elekto format)</a>
-<a class="button" href="${electionPath(v.election.key, '/admin/download.blt')}" download>Download BLT</a></p>`;
+<a class="button" href="${electionPath(v.election.key, '/admin/download.blt')}" download>Download BLT</a></p>
+${adminPublish(ctx, v)}`;
 }

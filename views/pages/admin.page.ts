@@ -11,19 +11,26 @@ import type { PageContext } from '../page-context.js';
 
 export interface AdminPageData extends TallyView {
   voted: number;
-  eligible: number;
   requests: ExceptionRequest[];
   syncRun: SyncRun | null;
-  /** URL of the console's own stylesheet (progress and heat-map colours). */
+  /** A sync is queued or running: the sync panel polls until it is done. */
+  syncPending: boolean;
+  /** URLs of the console's own stylesheet (progress and heat-map colours) and script (copy button). */
   stylesheet: string;
+  script: string;
 }
 
-/** The officer console (Elekto's /admin/): turnout, sync, results, exception requests. */
+/**
+ * The officer console (Elekto's /admin/): turnout, sync, results, exception requests. When a sync
+ * the panel was polling finishes, its fragment fires `urna-synced`, and the results section
+ * reloads too (a results.md that sync brought in shows as published).
+ */
 export function adminPage(ctx: PageContext, d: AdminPageData): Html {
   const e = d.election;
   return layout(ctx, {
     title: `Officer console · ${e.name}`,
     main: html`<link rel="stylesheet" href="${d.stylesheet}">
+<script src="${d.script}" nonce="${ctx.nonce}" defer></script>
 <p class="back-link"><a href="${electionPath(e.key)}">${e.name}</a></p>
 <div class="page-head">
 <p class="eyebrow">Officer console</p>
@@ -38,12 +45,12 @@ ${adminTurnout(d.voted, d.eligible)}
 </section>
 <section class="panel" aria-labelledby="sync">
 <h2 id="sync">Meta repository</h2>
-${adminSync(ctx, e, d.syncRun)}
+<div id="sync-status" aria-live="polite">${adminSync(ctx, e, d.syncRun, d.syncPending)}</div>
 </section>
 </div>
 <section class="panel" aria-labelledby="results" id="results-section">
 <h2 id="results">Results</h2>
-<div id="tally-status" aria-live="polite">${tallyStatus(ctx, d)}</div>
+<div id="tally-status" aria-live="polite" hx-get="${electionPath(e.key, '/admin/tally')}" hx-trigger="urna-synced from:body">${tallyStatus(ctx, d)}</div>
 </section>
 <section aria-labelledby="requests">
 <h2 id="requests">Exception requests (${d.requests.length})</h2>

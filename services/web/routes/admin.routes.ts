@@ -4,7 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import type { Election } from '../../../shared/domain/election/election.js';
+import { urnaJobs } from '../../../shared/queue/job-definitions.js';
 import { reviewToggle } from '../../../views/components/admin-exceptions.js';
+import { adminSync } from '../../../views/components/admin-sync.js';
 import { electionPath } from '../../../views/components/election-bits.js';
 import { adminPage } from '../../../views/pages/admin.page.js';
 import { HttpError, notFound } from '../http-error.js';
@@ -14,13 +16,19 @@ import type { WebEnv } from '../web-env.js';
 import { adminResultsRoutes, tallyViewOf } from './admin-results.routes.js';
 import { bodyField } from './auth.routes.js';
 
-/** The console's stylesheet (views/static/admin.css, from the source tree or a build under dist/), content-hashed. */
-function loadStylesheet(): { url: string; body: Buffer } {
+/** One of the console's own static files (views/static, from the source tree or a build under dist/), content-hashed. */
+function loadConsoleFile(name: string, type: string): { name: string; url: string; type: string; body: Buffer } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const file = [resolve(here, '../../../views/static/admin.css'), resolve(here, '../../../../views/static/admin.css')].find(existsSync);
-  if (!file) throw new Error('views/static/admin.css not found');
+  const file = [resolve(here, `../../../views/static/${name}`), resolve(here, `../../../../views/static/${name}`)].find(existsSync);
+  if (!file) throw new Error(`views/static/${name} not found`);
   const body = readFileSync(file);
-  return { url: `/static/admin.css?v=${createHash('sha256').update(body).digest('hex').slice(0, 12)}`, body };
+  return { name, type, url: `/static/${name}?v=${createHash('sha256').update(body).digest('hex').slice(0, 12)}`, body };
+}
+
+/** Is a sync of the meta repository queued, retrying or running? An unreachable queue counts as no: nothing to wait for. */
+export async function syncPending(env: WebEnv): Promise<boolean> {
+  const counts = await env.kernel.queue.counts(urnaJobs['sync-meta'].queue).catch(() => null);
+  return counts !== null && counts.waiting + counts.active + counts.delayed > 0;
 }
 
 /**
@@ -31,24 +39,30 @@ export function adminRoutes(env: WebEnv): Router {
   const router = Router();
   const { repos, queue } = env.kernel;
   const officer = requireOfficer(env);
-  const stylesheet = loadStylesheet();
+  const stylesheet = loadConsoleFile('admin.css', 'text/css; charset=utf-8');
+  const script = loadConsoleFile('admin.js', 'text/javascript; charset=utf-8');
   const consolePath = (e: Election, anchor = '') => `${electionPath(e.key, '/admin/')}${anchor}`;
 
-  router.get('/static/admin.css', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=31536000, immutable');
-    res.type('text/css; charset=utf-8').send(stylesheet.body);
-  });
+  for (const file of [stylesheet, script]) {
+    router.get(`/static/${file.name}`, (_req, res) => {
+      res.set('Cache-Control', 'public, max-age=31536000, immutable');
+      res.set('X-Content-Type-Options', 'nosniff');
+      res.type(file.type).send(file.body);
+    });
+  }
 
   router.get(['/app/elections/:key/admin', '/app/elections/:key/admin/'], ...officer, async (req, res) => {
     const e = electionOf(res);
-    const [voted, eligible, requests, syncRun, tally] = await Promise.all([
+    const [voted, requests, syncRun, pending, tally] = await Promise.all([
       repos.votes.countVotes(e.id),
-      repos.elections.countEligible(e.id),
       repos.exceptionRequests.listForElection(e.id),
       repos.syncRuns.latest(),
+      syncPending(env),
       tallyViewOf(env, e),
     ]);
-    sendPage(req, res, 200, (ctx) => adminPage(ctx, { ...tally, voted, eligible, requests, syncRun, stylesheet: stylesheet.url }));
+    sendPage(req, res, 200, (ctx) => adminPage(ctx, {
+      ...tally, voted, requests, syncRun, syncPending: pending, stylesheet: stylesheet.url, script: script.url,
+    }));
   });
 
   router.post('/app/elections/:key/admin/sync', ...officer, async (req, res) => {
@@ -61,8 +75,18 @@ export function adminRoutes(env: WebEnv): Router {
         retryAfterSeconds: 60, link: { href: consolePath(e), label: 'Back to the officer console' },
       });
     }
-    flash(req, 'success', 'A sync of the meta repository is queued. Reload this page in a moment to see it.');
+    flash(req, 'success', 'A sync of the meta repository is queued.');
     seeOther(res, consolePath(e, '#sync'));
+  });
+
+  // What the sync panel polls while a sync is under way. The first answer without a poller is
+  // the end of that sync: it tells the page (urna-synced), so the results section reloads too.
+  router.get('/app/elections/:key/admin/sync-status', ...officer, async (req, res) => {
+    const e = electionOf(res);
+    if (!isHtmx(req)) return seeOther(res, consolePath(e, '#sync'));
+    const [run, pending] = await Promise.all([repos.syncRuns.latest(), syncPending(env)]);
+    if (!pending) res.set('HX-Trigger', 'urna-synced');
+    sendFragment(res, 200, adminSync(pageContext(req, res), e, run, pending));
   });
 
   router.post('/app/elections/:key/admin/exception/:id', ...officer, async (req, res) => {
@@ -82,6 +106,6 @@ export function adminRoutes(env: WebEnv): Router {
   // Elekto's request detail page; the console shows every detail inline.
   router.get('/app/elections/:key/admin/exception/:id', ...officer, (req, res) => seeOther(res, consolePath(electionOf(res), `#request-${String(req.params.id)}`)));
 
-  router.use(adminResultsRoutes(env));
+  router.use(adminResultsRoutes(env, stylesheet.url));
   return router;
 }

@@ -91,7 +91,7 @@ describe.skipIf(!services.postgres || !services.redis)('web, sync and tally as s
     const officer = await devLogin(web().url, 'Officer-One');
     const consolePath = `/app/elections/closed-one/admin/`;
     const token = await officer.csrf(consolePath);
-    const res = await officer.post(`/app/elections/closed-one/admin/results`, { _csrf: token });
+    const res = await officer.post(`/app/elections/closed-one/admin/results`, { _csrf: token, ballots: '3' });
     expect(res.status).toBe(303);
     const run = await waitFor(() => repos.tallyRuns.latestDone<{ winners: string[]; ballots: number }>(e.id), 30_000);
     expect(run!.result).toMatchObject({ winners: ['ann'], ballots: 3 });

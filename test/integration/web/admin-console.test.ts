@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tallyElectionProcessor } from '../../../services/tally-worker/tally-election.processor.js';
 import { parseElectionFile } from '../../../shared/domain/condorcet/formats/election-file.js';
 import { tally, type TallyResult } from '../../../shared/domain/condorcet/index.js';
+import { resultsMarkdown } from '../../../shared/domain/election/results-markdown.js';
 import type { Election } from '../../../shared/domain/election/election.js';
 import { waitFor } from '../../support/wait-for.js';
 import { csrfFrom, startTestWebApp, type Agent, type TestWebApp } from '../../support/web-app.js';
@@ -82,7 +83,8 @@ describe('officer console by role', () => {
 
   it('refuses to count or export before the close, and to export a closed election before its count', async () => {
     const page = await agents.officer.get(OPEN);
-    const post = await agents.officer.post(`${OPEN}results`).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect((await agents.officer.get(`${OPEN}results`)).headers.location).toBe(`${OPEN}#results`); // no confirmation to show
+    const post = await agents.officer.post(`${OPEN}results`).type('form').send({ _csrf: csrfFrom(page.text), ballots: '0' });
     expect(post.status).toBe(409);
     expect(post.text).toContain('Voting is still open until');
     const csv = await agents.officer.get(`${OPEN}download.csv`);
@@ -123,7 +125,20 @@ describe('exception requests and sync', () => {
     const ok = await agents.officer.post(`${OPEN}sync`).type('form').send({ _csrf: csrfFrom(page.text) });
     expect(ok.status).toBe(303);
     expect((await t.kernel.queue.counts('git-sync')).waiting).toBe(Math.max(before, 1));
-    expect((await agents.officer.get(OPEN)).text).toContain('A sync of the meta repository is queued');
+    // No sync worker runs here, so the sync stays queued: the panel polls, and says it updates itself.
+    const after = (await agents.officer.get(OPEN)).text;
+    expect(after).toContain('A sync of the meta repository is queued.');
+    expect(after).toContain(`hx-get="${OPEN}sync-status" hx-trigger="every 2s" hx-target="#sync-status"`);
+    expect(after).toContain('A sync of the meta repository is under way.');
+    const poll = await agents.officer.get(`${OPEN}sync-status`).set('HX-Request', 'true');
+    expect(poll.status).toBe(200);
+    expect(poll.text).not.toContain('<html');
+    expect(poll.text).toContain('hx-trigger="every 2s"');
+    expect(poll.headers['hx-trigger']).toBeUndefined();
+    expect((await agents.officer.get(`${OPEN}sync-status`)).status).toBe(303); // not htmx: back to the console
+    for (const role of ['anonymous', 'voter', 'otherOfficer'] as const) {
+      expect((await agents[role].get(`${OPEN}sync-status`).set('HX-Request', 'true')).status).toBeGreaterThanOrEqual(401);
+    }
     const enqueue = t.kernel.queue.enqueue;
     t.kernel.queue.enqueue = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
     try {
@@ -143,10 +158,32 @@ describe('compute results, end to end with the in-process queue', () => {
     const officer = agents.officer;
     let page = await officer.get(CLOSED);
     expect(page.text).toMatch(/<strong>11<\/strong> of <strong>20<\/strong> eligible voters have voted \(55 %\)/);
-    expect(page.text).toContain('Compute results');
-    expect(page.text).toContain('links between voters and their ballots are deleted');
+    expect(page.text).toContain('<strong>11 ballots</strong> are waiting to be counted.');
+    expect(page.text).toContain('Compute results…');
+    expect((await officer.get(`${CLOSED}results.md`)).status).toBe(404); // nothing to draft before the count
 
-    const post = await officer.post(`${CLOSED}results`).type('form').send({ _csrf: csrfFrom(page.text) });
+    // The button asks first: what will be counted, and what cannot be undone.
+    const confirm = await officer.get(`${CLOSED}results`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('<h1>Count the ballots now?</h1>');
+    expect(confirm.text).toContain('<strong>11 ballots will be counted</strong> (11 of 20 eligible voters voted).');
+    expect(confirm.text).toContain('<strong>Voting can never reopen.</strong>');
+    expect(confirm.text).toContain('<strong>The count is final.</strong>');
+    expect(confirm.text).toContain('links between voters and their ballots are deleted');
+    expect(confirm.text).toContain('<input type="hidden" name="ballots" value="11">');
+    expect(confirm.text).toContain('>Count 11 ballots now</button>');
+    expect(await t.kernel.db('tally_runs').where({ election_id: closed.id })).toHaveLength(0);
+
+    // A post without the confirmed number (an old form) is sent to the confirmation; a stale number is refused.
+    const unconfirmed = await officer.post(`${CLOSED}results`).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(unconfirmed.status).toBe(303);
+    expect(unconfirmed.headers.location).toBe(`${CLOSED}results`);
+    const stale = await officer.post(`${CLOSED}results`).type('form').send({ _csrf: csrfFrom(page.text), ballots: '10' });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('it was 10, it is now 11. Nothing was counted.');
+    expect(await t.kernel.db('tally_runs').where({ election_id: closed.id })).toHaveLength(0);
+
+    const post = await officer.post(`${CLOSED}results`).type('form').send({ _csrf: csrfFrom(confirm.text), ballots: '11' });
     expect(post.status).toBe(303);
     expect(post.headers.location).toBe(`${CLOSED}#results`);
     page = await officer.get(CLOSED);
@@ -154,7 +191,7 @@ describe('compute results, end to end with the in-process queue', () => {
     expect(page.text).toContain('The count is queued');
     expect(page.text).toContain(`hx-get="${CLOSED}tally" hx-trigger="every 2s"`);
     // A second click while queued gives the same run.
-    const again = await officer.post(`${CLOSED}results`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const again = await officer.post(`${CLOSED}results`).type('form').send({ _csrf: csrfFrom(page.text), ballots: '11' });
     expect(again.status).toBe(303);
     expect((await t.kernel.db('tally_runs').where({ election_id: closed.id })).length).toBe(1);
 
@@ -181,6 +218,21 @@ describe('compute results, end to end with the in-process queue', () => {
     page = await officer.get(CLOSED);
     expect(page.text).toContain('Concluded');
     expect(page.text).not.toContain('Compute results');
+    expect((await officer.get(`${CLOSED}results`)).headers.location).toBe(`${CLOSED}#results`); // nothing left to confirm
+
+    // The draft results.md: the console's text area and the download are the same file.
+    const stored0 = (await t.kernel.repos.tallyRuns.latestDone<TallyResult>(closed.id))!.result!;
+    const draft = resultsMarkdown({ electionName: 'Closed Board 2030', result: stored0, names: new Map([['alice', 'Alice A.'], ['bob', 'Bob B.'], ['carol', 'Carol C.']]), eligible: 20 });
+    expect(draft).toContain('**Elected (2 seats):** Bob B. and Carol C.');
+    expect(page.text).toContain('<code class="results-path">elections/closed/2030/results.md</code>');
+    expect(page.text).toContain(`>${draft.replace(/'/g, '&#39;').replace(/"/g, '&quot;')}</textarea>`);
+    const md = await officer.get(`${CLOSED}results.md`);
+    expect(md.status).toBe(200);
+    expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
+    expect(md.headers['content-disposition']).toBe('attachment; filename="results.md"');
+    expect(md.headers['cache-control']).toBe('no-store');
+    expect(md.text).toBe(draft);
+    expect((await agents.voter.get(`${CLOSED}results.md`)).status).toBe(403);
     const links = await t.kernel.db('votes').where({ election_id: closed.id }).whereNotNull('sealed_link');
     expect(links).toHaveLength(0);
 
@@ -197,6 +249,32 @@ describe('compute results, end to end with the in-process queue', () => {
       const again = tally({ candidates: parsed.candidates, ballots: parsed.ballots }, { method: stored.method, winners: 2 });
       expect([again.ranking, again.winners, again.pairwise]).toEqual([stored.ranking, stored.winners, stored.pairwise]);
     }
+  });
+
+  it('says plainly when no ballot was cast: before the count, when confirming, and after it (no winner box)', async () => {
+    const now = Date.now();
+    await t.seedElection({
+      key: 'empty---2030', path: 'empty/2030', name: 'Empty Board 2030', officers: ['officer1'], noWinners: 1,
+      startAt: new Date(now - 48 * hour), endAt: new Date(now - hour), exceptionDueAt: new Date(now - 48 * hour), voters: ['a', 'b', 'c'],
+    });
+    const EMPTY = '/app/elections/empty---2030/admin/';
+    const officer = agents.officer;
+    expect((await officer.get(EMPTY)).text).toContain('<strong>No ballot was cast.</strong>');
+    const confirm = await officer.get(`${EMPTY}results`);
+    expect(confirm.text).toContain('<strong>No ballot was cast.</strong> Counting records that nobody voted: no candidate is elected.');
+    expect(confirm.text).toContain('>Conclude with no ballots</button>');
+    const post = await officer.post(`${EMPTY}results`).type('form').send({ _csrf: csrfFrom(confirm.text), ballots: '0' });
+    expect(post.status).toBe(303);
+    // The tally worker started by the test above counts it.
+    const done = (await waitFor(async () => {
+      const r = await officer.get(`${EMPTY}tally`).set('HX-Request', 'true');
+      return r.text.includes('Counted') ? r : null;
+    }))!;
+    expect(done.text).toContain(': 0 ballots, Schulze (winning votes).');
+    expect(done.text).toContain('No ballots were cast, so no candidate was elected.');
+    expect(done.text).not.toMatch(/winners-box|Winner|Tie at the cut|result-ranking/);
+    const md = await officer.get(`${EMPTY}results.md`);
+    expect(md.text).toContain('No ballots were cast, so no candidate was elected.\n\n0 of 3 eligible voters cast a ballot (0 %).');
   });
 
   it('keeps a concluded election closed to voters even when its end date moves later', async () => {
