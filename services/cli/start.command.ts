@@ -5,6 +5,7 @@ import { bootKernel, type Kernel } from '../../shared/kernel/kernel.js';
 import { BallotKeyProblemsError } from '../../shared/ballots/election-key-store.js';
 import { PendingMigrationsError } from '../../shared/db/migrate.js';
 import { embeddedAppKey, embeddedBallotKey } from '../embedded/secrets.js';
+import { seedDemoBallots } from '../embedded/demo-ballots.js';
 import { materialiseDemoMeta } from '../embedded/demo-meta.js';
 import { startHealthServer } from '../health-server.js';
 import { SERVICES } from '../registry.js';
@@ -38,6 +39,7 @@ export async function startCommand(argv: string[], io: CommandIO, env = process.
     }
     throw err;
   }
+  const demo = config.embedded && config.meta.repo === null;
   if (config.embedded) config = await prepareEmbedded(config);
 
   let kernel: Kernel;
@@ -51,6 +53,10 @@ export async function startCommand(argv: string[], io: CommandIO, env = process.
     throw err;
   }
   if (!config.services.includes('web')) await startHealthServer(kernel);
+  // The demo's closed election gets the ballots its results.md describes, once the first sync has created it.
+  if (demo && config.services.includes('sync-worker')) {
+    void seedDemoBallots(kernel).catch((err: unknown) => kernel.logger.warn({ err }, 'demo: could not seed the closed election'));
+  }
   if (config.services.includes('web')) {
     io.out(`Urna is running at ${config.appUrl}${config.devLogin ? ' (development login enabled)' : ''}`);
   }
