@@ -145,7 +145,7 @@ describe.skipIf(!chromiumPresent)('officer computes and publishes results in Chr
     const release = t.holdSyncs();
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.waitForURL(/\/admin\/#sync$/);
-    expect(await page.locator('#sync-status').innerText()).toContain('A sync of the meta repository is under way.');
+    expect(await page.locator('#sync-status').innerText()).toContain('A sync of the meta repository is queued or running.');
     expect(await page.locator('#tally-status').innerText()).not.toContain('Published:');
     await page.evaluate(() => { (globalThis as unknown as { sameDocument: boolean }).sameDocument = true; });
     release();

@@ -18,7 +18,7 @@ export function adminSync(ctx: PageContext, e: Election, run: SyncRun | null, pe
   const problems = e.problems;
   return html`${pending
     ? html`<div class="sync-pending" hx-get="${electionPath(e.key, '/admin/sync-status')}" hx-trigger="every 2s" hx-target="#sync-status" hx-swap="innerHTML">
-<p class="status-line"><span class="spinner" aria-hidden="true"></span> A sync of the meta repository is under way.</p>
+<p class="status-line"><span class="spinner" aria-hidden="true"></span> A sync of the meta repository is queued or running.</p>
 <p class="hint">This panel updates by itself when it is done. Without JavaScript, <a href="${electionPath(e.key, '/admin/')}#sync">reload the page</a>.</p>
 </div>` : ''}
 ${run

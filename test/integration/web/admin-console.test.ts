@@ -129,7 +129,7 @@ describe('exception requests and sync', () => {
     const after = (await agents.officer.get(OPEN)).text;
     expect(after).toContain('A sync of the meta repository is queued.');
     expect(after).toContain(`hx-get="${OPEN}sync-status" hx-trigger="every 2s" hx-target="#sync-status"`);
-    expect(after).toContain('A sync of the meta repository is under way.');
+    expect(after).toContain('A sync of the meta repository is queued or running.');
     const poll = await agents.officer.get(`${OPEN}sync-status`).set('HX-Request', 'true');
     expect(poll.status).toBe(200);
     expect(poll.text).not.toContain('<html');
