@@ -12,6 +12,9 @@ describe('wait wording', () => {
 
   it('says until when, in UTC', () => {
     expect(waitSentence(120_000, new Date('2030-01-01T12:00:00Z'))).toBe('Wait 2 minutes before trying again (until 2030-01-01 12:02 UTC).');
+    // Never earlier than the end: 12:00:10 plus a minute is 12:01:10, so "until 12:02".
+    expect(waitSentence(60_000, new Date('2030-01-01T12:00:10Z'))).toBe('Wait 1 minute before trying again (until 2030-01-01 12:02 UTC).');
+    expect(waitSentence(45_000, new Date('2030-01-01T12:00:15Z'))).toBe('Wait 45 seconds before trying again (until 2030-01-01 12:01 UTC).');
   });
 
   it('gives one lockout message and counts the tries left', () => {

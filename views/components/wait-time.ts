@@ -11,10 +11,16 @@ export function waitDuration(ms: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
-/** "Wait 2 minutes before trying again (until 2030-01-01 12:02 UTC)." */
+/**
+ * "Wait 2 minutes before trying again (until 2030-01-01 12:02 UTC)." The time is shown to the
+ * minute, so it is rounded up too: a voter who comes back at the minute shown is let in.
+ */
 export function waitSentence(waitMs: number, now: Date): string {
-  return `Wait ${waitDuration(waitMs)} before trying again (until ${formatUtc(new Date(now.getTime() + waitMs))}).`;
+  const until = new Date(Math.ceil((now.getTime() + waitMs) / MINUTE) * MINUTE);
+  return `Wait ${waitDuration(waitMs)} before trying again (until ${formatUtc(until)}).`;
 }
+
+const MINUTE = 60_000;
 
 export const LOCKOUT_TITLE = 'Too many wrong passphrases';
 
