@@ -106,9 +106,9 @@ describe.skipIf(!chromiumPresent)('voter pages in Chromium', () => {
       const list = await headings(page);
       expect(list).toEqual(['h1 Ada Demo', 'h2 Profile', 'h3 Why I am running', 'h4 A detail', 'h3 What I would do']);
       expect(skips(list)).toEqual([]);
+      await shot(page, `voter-candidate-${name}`);
       await page.goto(`${t.url}${K}`);
       expect(skips(await headings(page))).toEqual([]);
-      await shot(page, `voter-candidate-${name}`);
       await context.close();
     }, 60_000);
 
