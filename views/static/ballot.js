@@ -1,14 +1,23 @@
 // The ranking widget. The server-rendered <select>s stay the real form fields; this script adds a
 // ranked list and a "no opinion" list with drag-and-drop (mouse and touch, via pointer events),
 // move/tie buttons, and announcements for screen readers, all kept in step with the selects.
+// Each candidate is one Tab stop (a roving tabindex): Left and Right reach the rest of its controls.
 (function () {
   'use strict';
+
+  // How far (px) the pointer must travel before a press on a handle becomes a drag.
+  var DRAG_THRESHOLD = 4;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     if (text) node.textContent = text;
     return node;
+  }
+
+  // "A", "A and B", "A, B and C".
+  function listOfNames(names) {
+    return names.length < 2 ? names.join('') : names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }
 
   function init(root) {
@@ -24,7 +33,9 @@
 
     var live = el('p', { 'class': 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     var help = el('p', { 'class': 'ballot-js-help', id: 'ballot-js-help' },
-      'Drag a candidate by its handle, or use its buttons: Up and Down move it, Tie gives it the same rank as the one above. You can also pick a number.');
+      'Drag a candidate by its handle, or use its buttons: Up and Down move it, Tie gives it the same rank as the one above. '
+      + 'You can also pick a number. With the keyboard, Tab goes from candidate to candidate; on a handle the Up and Down arrow keys '
+      + 'move the candidate, and Left and Right reach its buttons and its rank menu.');
     var ranked = el('ol', { 'class': 'ranked-list', role: 'list', 'aria-labelledby': 'ranked-heading' });
     var rest = el('ul', { 'class': 'unranked-list', role: 'list', 'aria-labelledby': 'unranked-heading' });
     var rankedZone = el('div', { 'class': 'drop-zone ranked-zone' });
@@ -41,6 +52,14 @@
     function announce(text) {
       live.textContent = '';
       window.requestAnimationFrame(function () { live.textContent = text; });
+    }
+
+    // In plain words, with the rank the ballot will store: "Grace Sample: rank 2, tied with Linus Placeholder".
+    function describe(key) {
+      var gi = groupIndex(key);
+      if (gi < 0) return nameOf(key) + ': ' + (allowNone ? 'no opinion' : 'not ranked');
+      var others = groups[gi].filter(function (k) { return k !== key; }).map(nameOf);
+      return nameOf(key) + ': rank ' + (gi + 1) + (others.length ? ', tied with ' + listOfNames(others) : '');
     }
 
     function addControls(li) {
@@ -60,6 +79,7 @@
       controls.append(li.querySelector('.rank-control'), buttons);
       li.prepend(handle, badge);
       li.append(controls);
+      setTabStop(li, handle);
       buttons.addEventListener('click', function (ev) {
         var btn = ev.target.closest('button');
         if (btn) act(key, btn.getAttribute('data-action'), btn);
@@ -70,16 +90,41 @@
           act(key, ev.key === 'ArrowUp' ? 'up' : 'down', handle);
         }
       });
-      li.querySelector('select').addEventListener('change', function () {
+      li.addEventListener('focusin', function (ev) { setTabStop(li, ev.target); });
+      li.addEventListener('keydown', function (ev) { roveWithin(li, ev); });
+      selectOf(key).addEventListener('change', function () {
         readSelects();
         render();
-        var v = selectOf(key).value;
-        announce(name + ': ' + (/^\d+$/.test(v) ? 'rank ' + v : allowNone ? 'no opinion' : 'not ranked'));
+        announce(describe(key));
       });
       handle.addEventListener('pointerdown', function (ev) { startDrag(ev, key, handle); });
     }
 
-    // Selects → model. Numbers are taken as typed (no renumbering), so choosing 2 before 1 works.
+    // The card's controls a keyboard can reach, in reading order.
+    function controlsOf(li) {
+      return Array.prototype.filter.call(li.querySelectorAll('button, select, a[href]'), function (c) {
+        return !c.disabled && !c.hidden;
+      });
+    }
+
+    function setTabStop(li, target) {
+      if (controlsOf(li).indexOf(target) < 0) return;
+      li.querySelectorAll('button, select, a[href]').forEach(function (c) { c.tabIndex = c === target ? 0 : -1; });
+    }
+
+    function roveWithin(li, ev) {
+      var moves = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity };
+      if (!(ev.key in moves) || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      var list = controlsOf(li);
+      var at = list.indexOf(ev.target);
+      if (at < 0) return;
+      ev.preventDefault();
+      var to = Math.max(0, Math.min(list.length - 1, at + moves[ev.key]));
+      list[to].focus();
+    }
+
+    // Selects → model. Numbers are taken as typed (no renumbering), so choosing 2 before 1 works;
+    // the badges and announcements show the dense rank the ballot will store.
     function readSelects() {
       var byRank = {};
       unranked = [];
@@ -98,25 +143,37 @@
       unranked.forEach(function (k) { selectOf(k).value = allowNone ? 'none' : ''; });
     }
 
+    // Puts `li` at position `i` of `list`, moving it only when it is elsewhere (a move blurs it).
+    function placeAt(list, li, i) {
+      if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+    }
+
     function render() {
+      var focused = document.activeElement;
+      var r = 0;
       groups.forEach(function (g, gi) {
         g.forEach(function (key, i) {
           var li = byKey[key];
-          ranked.append(li);
+          placeAt(ranked, li, r++);
           li.classList.toggle('is-tied', g.length > 1);
-          li.querySelector('.rank-badge').textContent = selectOf(key).value;
+          li.querySelector('.rank-badge').textContent = String(gi + 1);
           setButtons(li, key, gi, g.length > 1 && i > 0, true);
         });
       });
-      unranked.forEach(function (key) {
+      unranked.forEach(function (key, i) {
         var li = byKey[key];
-        rest.append(li);
+        placeAt(rest, li, i);
         li.classList.remove('is-tied');
         li.querySelector('.rank-badge').textContent = '–';
         setButtons(li, key, -1, false, false);
       });
       rankedZone.classList.toggle('is-empty', groups.length === 0);
       restZone.classList.toggle('is-empty', unranked.length === 0);
+      items.forEach(function (li) {
+        if (controlsOf(li).indexOf(li.querySelector('[tabindex="0"]')) < 0) setTabStop(li, li.querySelector('.drag-handle'));
+      });
+      // A card that moved between the lists was taken out of the page for a moment, which blurs it.
+      if (focused && root.contains(focused) && document.activeElement !== focused && !focused.disabled && !focused.hidden) focused.focus();
     }
 
     function setButtons(li, key, gi, tiedAbove, isRanked) {
@@ -149,7 +206,8 @@
     function act(key, action, focusAfter) {
       var gi = groupIndex(key);
       var g = groups[gi];
-      if (action === 'toggle') {
+      if (action === 'toggle' || (gi < 0 && (action === 'up' || action === 'down'))) {
+        // Rank (at the bottom of the ranking) or unrank; the arrow keys on an unranked candidate rank it.
         take(key);
         if (gi >= 0) unranked.push(key); else groups.push([key]);
       } else if (action === 'tie') {
@@ -157,7 +215,7 @@
         take(key);
         if (tiedAbove) groups.splice(groupIndex(g[0]) + 1, 0, [key]);
         else groups[gi - 1].push(key);
-      } else if (gi >= 0 && (action === 'up' || action === 'down')) {
+      } else if (action === 'up' || action === 'down') {
         var up = action === 'up';
         if (g.length > 1) {
           take(key);
@@ -175,43 +233,72 @@
     function finish(key, focusAfter) {
       writeSelects();
       render();
-      var gi = groupIndex(key);
-      var name = nameOf(key);
-      announce(gi < 0 ? name + ': ' + (allowNone ? 'no opinion' : 'not ranked')
-        : name + ': rank ' + (gi + 1) + (groups[gi].length > 1 ? ', tied with ' + groups[gi].filter(function (k) { return k !== key; }).map(nameOf).join(' and ') : '') + ' of ' + groups.length);
+      announce(describe(key));
       if (focusAfter) {
         var target = focusAfter.disabled || focusAfter.hidden ? byKey[key].querySelector('.drag-handle') : focusAfter;
         target.focus();
       }
     }
 
-    // Drag-and-drop with pointer events: the item follows the pointer, a placeholder shows where
-    // it will land. Dropping between two tied candidates joins their tie.
+    // Drag-and-drop with pointer events. A press becomes a drag once the pointer moves: the item
+    // follows the pointer and a placeholder shows where it will land; held over the middle of a
+    // ranked candidate it ties with that candidate, as does dropping between two tied candidates.
     function startDrag(ev, key, handle) {
       if (ev.button !== 0) return;
       ev.preventDefault();
       var li = byKey[key];
-      var rect = li.getBoundingClientRect();
-      var offset = ev.clientY - rect.top;
-      var placeholder = el('li', { 'class': 'drop-placeholder', 'aria-hidden': 'true' });
-      placeholder.style.height = rect.height + 'px';
-      li.after(placeholder);
-      li.classList.add('is-dragging');
-      li.style.width = rect.width + 'px';
-      li.style.top = rect.top + 'px';
-      li.style.left = rect.left + 'px';
-      handle.setPointerCapture(ev.pointerId);
+      var startX = ev.clientX;
+      var startY = ev.clientY;
       var lastY = ev.clientY;
+      var offset = 0;
+      var lifted = false;
+      var placeholder = null;
+      var tieWith = null;
       var scrolling = 0;
+      handle.setPointerCapture(ev.pointerId);
 
+      function lift() {
+        lifted = true;
+        var rect = li.getBoundingClientRect();
+        offset = startY - rect.top;
+        placeholder = el('li', { 'class': 'drop-placeholder', 'aria-hidden': 'true' });
+        placeholder.style.height = rect.height + 'px';
+        li.after(placeholder);
+        li.classList.add('is-dragging');
+        li.style.width = rect.width + 'px';
+        li.style.top = rect.top + 'px';
+        li.style.left = rect.left + 'px';
+        scrolling = window.requestAnimationFrame(autoScroll);
+      }
+      function target(node) {
+        if (tieWith) tieWith.classList.remove('is-drop-target');
+        tieWith = node;
+        if (tieWith) tieWith.classList.add('is-drop-target');
+        placeholder.classList.toggle('is-idle', !!tieWith);
+      }
       function place(y) {
         var zone = y < restZone.getBoundingClientRect().top ? ranked : rest;
         var siblings = Array.prototype.filter.call(zone.children, function (c) { return c !== li && c !== placeholder; });
-        var before = siblings.find(function (c) { var r = c.getBoundingClientRect(); return y < r.top + r.height / 2; });
-        zone.insertBefore(placeholder, before || null);
+        var over = zone === ranked && siblings.find(function (c) {
+          var r = c.getBoundingClientRect();
+          return y >= r.top + r.height / 4 && y <= r.bottom - r.height / 4;
+        });
+        // Over a candidate's middle the placeholder stays put, so nothing shifts under the pointer.
+        target(over || null);
+        if (!over) {
+          var before = siblings.find(function (c) { var r = c.getBoundingClientRect(); return y < r.top + r.height / 2; });
+          zone.insertBefore(placeholder, before || null);
+        }
+        // The hint "Nobody ranked yet" goes as soon as something is on its way in (or still there).
+        var othersRanked = Array.prototype.some.call(ranked.children, function (c) { return c !== li && c !== placeholder; });
+        rankedZone.classList.toggle('is-empty', !othersRanked && placeholder.parentNode !== ranked);
       }
       function move(e) {
         lastY = e.clientY;
+        if (!lifted) {
+          if (Math.abs(e.clientX - startX) + Math.abs(e.clientY - startY) < DRAG_THRESHOLD) return;
+          lift();
+        }
         li.style.top = (e.clientY - offset) + 'px';
         place(e.clientY);
       }
@@ -227,11 +314,15 @@
         handle.removeEventListener('pointerup', up);
         handle.removeEventListener('pointercancel', cancel);
         document.removeEventListener('keydown', escape);
-        li.classList.remove('is-dragging');
-        li.style.width = li.style.top = li.style.left = '';
-        if (!cancelled) drop(key, placeholder);
-        placeholder.remove();
-        if (cancelled) render();
+        if (lifted) {
+          li.classList.remove('is-dragging');
+          li.style.width = li.style.top = li.style.left = '';
+          var tie = tieWith;
+          target(null);
+          if (!cancelled) drop(key, placeholder, tie);
+          placeholder.remove();
+          if (cancelled) render();
+        }
         handle.focus();
       }
       function up() { end(false); }
@@ -241,10 +332,9 @@
       handle.addEventListener('pointerup', up);
       handle.addEventListener('pointercancel', cancel);
       document.addEventListener('keydown', escape);
-      scrolling = window.requestAnimationFrame(autoScroll);
     }
 
-    function drop(key, placeholder) {
+    function drop(key, placeholder, tieWith) {
       // The dragged item is still in the list (lifted out visually), so step over it.
       var neighbour = function (node, dir) {
         while (node && (node === byKey[key] || !node.getAttribute('data-key'))) node = node[dir];
@@ -254,7 +344,9 @@
       var next = neighbour(placeholder.nextElementSibling, 'nextElementSibling');
       var inRanked = placeholder.parentNode === ranked;
       take(key);
-      if (!inRanked) {
+      if (tieWith) {
+        groups[groupIndex(tieWith.getAttribute('data-key'))].push(key);
+      } else if (!inRanked) {
         unranked.push(key);
       } else {
         var pg = prev ? groupIndex(prev) : -1;
