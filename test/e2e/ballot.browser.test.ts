@@ -327,9 +327,16 @@ describe.skipIf(!chromiumPresent)('voting in Chromium', () => {
       expect(await focusedCard(page)).toEqual({ key: a, tag: 'select', cls: 'rank-select' });
       expect(await badge(page, a)).toBe('1');
       await expect.poll(() => live(page).textContent()).toBe(`${boardName(a)}: rank 1`);
-      // A number picked from the keyboard too: focus stays on the menu as the card moves.
+      // Numbers picked with the arrow keys on the closed menu: each one moves the card, and focus
+      // stays on the menu through every move.
       await select(page, b).focus();
-      await select(page, b).selectOption('2');
+      await page.keyboard.press('ArrowUp');
+      expect(await select(page, b).inputValue()).toBe(String(BOARD.length));
+      expect(await focusedCard(page)).toEqual({ key: b, tag: 'select', cls: 'rank-select' });
+      expect([await badge(page, a), await badge(page, b)]).toEqual(['1', '2']);
+      await expect.poll(() => live(page).textContent()).toBe(`${boardName(b)}: rank 2`);
+      for (let n = BOARD.length - 1; n >= 1; n--) await page.keyboard.press('ArrowUp');
+      expect(await select(page, b).inputValue()).toBe('1');
       expect(await focusedCard(page)).toEqual({ key: b, tag: 'select', cls: 'rank-select' });
       expect([await badge(page, b), await badge(page, a)]).toEqual(['1', '2']);
       await expect.poll(() => live(page).textContent()).toBe(`${boardName(b)}: rank 1`);
