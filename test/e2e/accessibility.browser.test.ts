@@ -11,7 +11,9 @@ import { electionVersion, startTestWebApp, type TestWebApp } from '../support/we
 
 // axe-core in Chromium on every page type, each reached in its real state (a voter who voted with
 // a passphrase views and revokes, a real 409 from voting twice, a real 429 from the passphrase
-// lockout, a counted election's console and published results), at 1280×800 and 390×844. Any
+// lockout, a counted election's console and published results), plus the states in between (a
+// tie on the ballot, a reviewed exception request, files with problems, a queued sync), at
+// 1280×800 and 390×844. Any
 // violation fails, with its rule, impact, elements and help. Screenshots of every page and width
 // go to test-artifacts/screenshots/a11y/.
 
@@ -25,6 +27,7 @@ type Width = (typeof WIDTHS)[number][0];
 
 const OPEN = '/app/elections/steering---2030';
 const CLOSED = '/app/elections/board---2030';
+const UPCOMING = '/app/elections/infra---2031';
 const PASS = 'a long enough passphrase';
 const hour = 3_600_000;
 
@@ -63,8 +66,12 @@ describe.skipIf(!chromiumPresent)('accessibility (axe-core) of every page type, 
     });
     await t.seedElection({
       key: 'infra---2031', path: 'infra/2031', name: 'Infrastructure 2031', description: '# Coming soon',
-      startAt: new Date(Date.now() + 48 * hour), endAt: new Date(Date.now() + 96 * hour), exceptionDueAt: new Date(Date.now() + 24 * hour),
+      startAt: new Date(Date.now() + 48 * hour), endAt: new Date(Date.now() + 96 * hour), exceptionDueAt: new Date(Date.now() + 24 * hour), officers: ['officer1'],
     });
+    await t.kernel.repos.elections.markBroken('infra---2031', [
+      { path: 'infra/2031/election.yaml', line: 3, level: 'error', message: 'end_datetime is not a date.' },
+      { path: 'infra/2031/candidate-x.md', level: 'warning', message: 'No ID in the header; the file name was used.' },
+    ]);
     const closed = await t.seedElection(closedVersion(null));
     await castHandBallots(t.kernel.repos, closed, 'board---2030');
     t.kernel.processors.register('tally-election', tallyElectionProcessor(t.kernel));
@@ -154,7 +161,7 @@ describe.skipIf(!chromiumPresent)('accessibility (axe-core) of every page type, 
       await audit(page, width, 'election-list-closed');
       await page.goto(`${t.url}${OPEN}`);
       await audit(page, width, 'election-anonymous');
-      await page.goto(`${t.url}/app/elections/infra---2031`);
+      await page.goto(`${t.url}${UPCOMING}`);
       expect(await page.locator('h1').textContent()).toBe('Infrastructure 2031');
       await audit(page, width, 'election-upcoming');
       await page.goto(`${t.url}${OPEN}/candidates/ada`);
@@ -182,6 +189,11 @@ describe.skipIf(!chromiumPresent)('accessibility (axe-core) of every page type, 
       await page.locator('select[name="candidate@ada"]').selectOption('2');
       await expect.poll(() => page.locator('.ranked-list .ballot-item').count()).toBe(2);
       await audit(page, width, 'ballot-ranked');
+      await page.locator('select[name="candidate@ada"]').selectOption('1');
+      await expect.poll(() => page.locator('.ranked-list .ballot-item.is-tied').count()).toBe(2);
+      await audit(page, width, 'ballot-tied');
+      await page.locator('select[name="candidate@ada"]').selectOption('2');
+      await expect.poll(() => page.locator('.ranked-list .ballot-item.is-tied').count()).toBe(0);
       await page.getByRole('button', { name: 'Review my ballot' }).click();
       await page.waitForURL(`${t.url}${OPEN}/vote/review`);
       expect(await page.locator('.ranking-summary').textContent()).toMatch(/Grace Sample[\s\S]*Ada Demo/);
@@ -285,15 +297,33 @@ describe.skipIf(!chromiumPresent)('accessibility (axe-core) of every page type, 
       pages.set(width, page);
       await signIn(page, 'officer1', `${OPEN}/admin/`);
       await audit(page, width, 'console-open');
+      const reviewed = page.locator('.review-toggle .badge-eligible');
+      const before = await reviewed.count();
+      await page.getByRole('button', { name: /^Mark as reviewed/ }).first().click();
+      await expect.poll(() => reviewed.count()).toBe(before + 1);
+      await audit(page, width, 'console-exception-reviewed');
+      await page.goto(`${t.url}${OPEN}`);
+      expect(await page.locator('.badge-officer').textContent()).toBe('Officer');
+      await audit(page, width, 'election-officer');
       await page.goto(`${t.url}${CLOSED}/admin/`);
       expect(await page.locator('#tally-status').textContent()).toContain('11 ballots are waiting to be counted.');
       await audit(page, width, 'console-without-results');
       await page.getByRole('link', { name: 'Compute results…' }).click();
       await page.waitForURL(`${t.url}${CLOSED}/admin/results`);
       await audit(page, width, 'compute-confirm');
+      // An election whose files are broken, with problems listed, then "Sync now" (no worker takes it: it stays queued).
+      await page.goto(`${t.url}${UPCOMING}/admin/`);
+      expect(await page.locator('.sync-problems li').count()).toBe(2);
+      await audit(page, width, 'console-problems');
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.waitForURL(`${t.url}${UPCOMING}/admin/#sync`);
+      expect(await page.locator('.flash').textContent()).toContain('A sync of the meta repository is queued.');
+      await page.locator('.sync-pending').waitFor();
+      await audit(page, width, 'console-syncing');
     }
 
     const desktop = pages.get('desktop')!;
+    await desktop.goto(`${t.url}${CLOSED}/admin/results`);
     await desktop.getByRole('button', { name: 'Count 11 ballots now' }).click();
     await desktop.waitForURL(`${t.url}${CLOSED}/admin/#results`);
     // No worker consumes the count yet: both widths see it queued, polled by htmx.
@@ -329,7 +359,8 @@ describe.skipIf(!chromiumPresent)('accessibility (axe-core) of every page type, 
     const types = ['login', 'election-list', 'election-list-closed', 'election-anonymous', 'election-closed', 'ballot-plain', 'ballot-errors', 'election-upcoming', 'review-errors',
       'exception-errors', 'console-counting', 'console-open', 'compute-confirm', 'error-401', 'election-signed-in', 'candidate', 'ballot-empty', 'ballot-ranked', 'review',
       'confirmation', 'view-form', 'ballot-view', 'revoke', 'exception', 'dashboard', 'console-without-results', 'console-with-results', 'results',
-      'error-403', 'error-404', 'error-409', 'error-429'];
+      'error-403', 'error-404', 'error-409', 'error-429',
+      'ballot-tied', 'console-exception-reviewed', 'election-officer', 'console-problems', 'console-syncing'];
     for (const [width] of WIDTHS) for (const type of types) expect(audited).toContain(`${type}-${width}`);
     expect(problems).toEqual([]);
   });
