@@ -13,9 +13,8 @@ import { electionVersion, startTestWebApp, type TestWebApp } from '../support/we
 // a passphrase views and revokes, a real 409 from voting twice, a real 429 from the passphrase
 // lockout, a counted election's console and published results), plus the states in between (a
 // tie on the ballot, a reviewed exception request, files with problems, a queued sync), at
-// 1280×800 and 390×844. Any
-// violation fails, with its rule, impact, elements and help. Screenshots of every page and width
-// go to test-artifacts/screenshots/a11y/.
+// 1280×800 and 390×844. Any violation fails, with its rule, impact, elements and help.
+// Screenshots of every page and width go to test-artifacts/screenshots/a11y/.
 
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots', 'a11y');
 const AXE_SOURCE = readFileSync(join(dirname(createRequire(import.meta.url).resolve('axe-core/package.json')), 'axe.min.js'), 'utf8');
